@@ -1,0 +1,54 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import starlightLinksValidator from 'starlight-links-validator';
+
+// Deploy targets differ: GitHub Pages serves under /<repo>/, most hosts at the root.
+const base = process.env.SITE_BASE ?? '/';
+const site = process.env.SITE_URL ?? 'https://backend-patterns.example.org';
+const repository = process.env.REPOSITORY_URL ?? 'https://github.com/backend-patterns/backend-communication-patterns';
+
+export default defineConfig({
+  site,
+  base,
+  // Trailing slashes everywhere keep relative links in chapters stable under any base.
+  trailingSlash: 'always',
+  integrations: [
+    starlight({
+      title: 'Backend Communication Patterns',
+      description:
+        'An interactive field guide for backend engineers: run each pattern and watch every message cross the network.',
+      logo: { src: './src/assets/logo.svg', replacesTitle: false },
+      favicon: '/favicon.svg',
+      editLink: { baseUrl: `${repository}/edit/main/` },
+      social: [{ icon: 'github', label: 'Source on GitHub', href: repository }],
+      customCss: ['./src/styles/custom.css'],
+      lastUpdated: false,
+      components: {
+        // Starlight's search button is named "Search" but also shows "Ctrl K" (axe label-content-name-mismatch).
+        Search: './src/components/Search.astro',
+      },
+      // The links validator fails the production build on any broken internal link or anchor.
+      plugins: [starlightLinksValidator({ errorOnRelativeLinks: false })],
+      sidebar: [
+        { label: 'Introduction', link: '/' },
+        {
+          label: 'Patterns',
+          items: [
+            'patterns/request-response',
+            'patterns/sync-async',
+            'patterns/push',
+            'patterns/short-polling',
+            'patterns/long-polling',
+            'patterns/server-sent-events',
+            'patterns/pub-sub',
+            'patterns/multiplexing',
+            'patterns/stateful-stateless',
+            'patterns/sidecar',
+          ],
+        },
+        { label: 'Contributing', items: ['contributing/adding-a-chapter'] },
+      ],
+    }),
+  ],
+});

@@ -1,0 +1,99 @@
+/**
+ * The contract between sandbox folders, the in-page runtime and the Node harness.
+ * This module is environment-neutral: it holds types and tiny pure helpers only.
+ */
+
+/** `sandboxes/<id>/sandbox.json`: which file is which host, and which files clients run. */
+export interface SandboxManifest {
+  /** One line shown above the code, for example "A client POSTs JSON; the server validates it". */
+  title: string;
+  /** Server-like hosts: host name → file. Each serves `fetch(request, env)` (and optional WebSocket hooks). */
+  hosts: Record<string, string>;
+  /** Clients: name → file. Each default-exports `main(target, env)`, run once per Run. */
+  clients: Record<string, string>;
+  /** The host each client's `target` URL points at. Defaults to the first host. */
+  target?: string;
+  /** Tab order of the files shown; defaults to clients, then hosts. */
+  files?: string[];
+}
+
+/** What every host and client receives besides its target: the URLs of all hosts in this run. */
+export interface SandboxEnv {
+  hosts: Record<string, URL>;
+}
+
+/** The server side of one WebSocket connection, handed to a host's `websocket` hooks. */
+export interface SandboxPeer {
+  readonly id: string;
+  readonly url: URL;
+  send(data: string | ArrayBuffer | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** Optional WebSocket hooks a host module exports next to `fetch`. */
+export interface SandboxWebSocketHooks {
+  open?(peer: SandboxPeer): void | Promise<void>;
+  message?(peer: SandboxPeer, data: string | ArrayBuffer): void | Promise<void>;
+  close?(peer: SandboxPeer, code: number, reason: string): void | Promise<void>;
+}
+
+/** The default export of a host file. */
+export interface SandboxHostModule {
+  fetch(request: Request, env: SandboxEnv): Response | Promise<Response>;
+  websocket?: SandboxWebSocketHooks;
+}
+
+/** The default export of a client file. */
+export type SandboxClientMain = (target: URL, env: SandboxEnv) => unknown;
+
+/** Virtual host names in the page resolve to `http://<name>.test/` (RFC 2606 reserves `.test`). */
+export const virtualHostUrl = (name: string): URL => new URL(`http://${name}.test/`);
+
+/** A header as sent: name as written, value as written. Order is kept, duplicates allowed. */
+export type HeaderList = Array<[name: string, value: string]>;
+
+interface TraceBase {
+  /** Milliseconds since the run started. */
+  t: number;
+  /** The exchange (HTTP request/response or WebSocket connection) this event belongs to, e.g. "h3" or "w1". */
+  exchange: string;
+  /** Host that sent this message. */
+  from: string;
+  /** Host that receives it. */
+  to: string;
+}
+
+/**
+ * One event at the network boundary. The page records these at the virtual network, the Node harness
+ * at the real socket, in the same shape: a test compares the two sequences.
+ */
+export type TraceEvent =
+  | (TraceBase & {
+      kind: 'request';
+      method: string;
+      url: string;
+      headers: HeaderList;
+      bodySize: number;
+      bodyPreview: string;
+    })
+  | (TraceBase & { kind: 'response'; status: number; statusText: string; headers: HeaderList })
+  | (TraceBase & { kind: 'body-chunk'; size: number; preview: string })
+  | (TraceBase & { kind: 'body-end'; size: number })
+  | (TraceBase & {
+      kind: 'sse-event';
+      id?: string;
+      event?: string;
+      data: string;
+      retry?: number;
+      comment?: string;
+    })
+  | (TraceBase & { kind: 'ws-open'; url: string })
+  | (TraceBase & { kind: 'ws-message'; size: number; preview: string; binary: boolean })
+  | (TraceBase & { kind: 'ws-close'; code: number; reason: string })
+  | (TraceBase & { kind: 'error'; message: string })
+  | (TraceBase & { kind: 'abort' });
+
+export type TraceKind = TraceEvent['kind'];
+
+/** Longest body preview kept per event, in characters. */
+export const PREVIEW_LIMIT = 2048;

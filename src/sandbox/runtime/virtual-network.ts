@@ -1,0 +1,499 @@
+import { FetchInterceptor } from '@mswjs/interceptors/fetch';
+import { WebSocketInterceptor } from '@mswjs/interceptors/WebSocket';
+import { EventSource as FetchEventSource } from 'eventsource';
+import { createSseParser } from './sse-parser';
+import { reasonPhrase } from './status-text';
+import {
+  PREVIEW_LIMIT,
+  type HeaderList,
+  type SandboxEnv,
+  type SandboxHostModule,
+  type SandboxPeer,
+  type TraceEvent,
+} from './types';
+
+/** Internal marker: which host sent a request. Stripped before anything sees the request. */
+const FROM_HEADER = 'x-sandbox-from';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type TraceDraft = DistributiveOmit<TraceEvent, 't'>;
+
+export interface VirtualNetworkOptions {
+  /** Host names in this run; each answers at `http://<name>.test/`. */
+  hosts: string[];
+  /** The host's module as it is now (a restart swaps it). */
+  getHost(name: string): SandboxHostModule | undefined;
+  env: SandboxEnv;
+  latencyMs: number;
+  record(event: TraceDraft): void;
+  /** Reports an exception thrown by a host's code while it handled network traffic. */
+  reportError(host: string, error: unknown): void;
+  /** Writes a message from the network itself to the sandbox console. */
+  log(host: string, level: 'warn' | 'error', text: string): void;
+}
+
+/** What one host's code sees instead of the browser's networking globals. */
+export interface NetworkBindings {
+  fetch: typeof fetch;
+  WebSocket: typeof WebSocket;
+  EventSource: typeof EventSource;
+  Response: typeof Response;
+}
+
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The sandbox's network: every request and WebSocket from reader code is intercepted (MSW's
+ * interceptors), routed to the host module it names, delayed by the configured latency, traced, and
+ * given a per-run cookie jar. Nothing leaves the worker.
+ */
+export class VirtualNetwork {
+  private readonly fetchInterceptor = new FetchInterceptor();
+  private readonly socketInterceptor = new WebSocketInterceptor();
+  private readonly socketOrigin = new WeakMap<object, string>();
+  private readonly setCookies = new WeakMap<Response, string[]>();
+  private readonly streamingBodies = new WeakSet<Response>();
+  /** cookie jar: "from→to" → cookie name → value. */
+  private readonly jar = new Map<string, Map<string, string>>();
+  /** Open streamed responses and sockets, by the host that serves them, so faults can cut them. */
+  private readonly open = new Map<string, Set<(reason: string) => void>>();
+  private exchanges = { http: 0, ws: 0 };
+  /** Exchanges whose body ended or was aborted: each gets one ending in the trace. */
+  private readonly ended = new Set<string>();
+  private latencyMs: number;
+
+  constructor(private readonly options: VirtualNetworkOptions) {
+    this.latencyMs = options.latencyMs;
+  }
+
+  start(): void {
+    this.fetchInterceptor.apply();
+    this.socketInterceptor.apply();
+    this.fetchInterceptor.on('request', ({ request, controller }) =>
+      this.handleRequest(request, controller),
+    );
+    this.socketInterceptor.on('connection', ({ client }) => this.handleSocket(client));
+  }
+
+  stop(): void {
+    for (const host of this.open.keys()) this.dropConnections(host, 'the run ended');
+    this.fetchInterceptor.dispose();
+    this.socketInterceptor.dispose();
+  }
+
+  setLatency(latencyMs: number): void {
+    this.latencyMs = latencyMs;
+  }
+
+  /** Cuts every open stream and socket served by `host`, as a network failure would. */
+  dropConnections(host: string, reason = 'connection dropped'): void {
+    const cutters = this.open.get(host);
+    if (!cutters) return;
+    this.open.delete(host);
+    for (const cut of cutters) cut(reason);
+  }
+
+  /** Networking globals for code running as `from`: requests it makes are traced as sent by it. */
+  bindings(from: string): NetworkBindings {
+    const boundFetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      request.headers.set(FROM_HEADER, from);
+      return globalThis.fetch(request);
+    }) as typeof fetch;
+    const socketOrigin = this.socketOrigin;
+    const BaseSocket = globalThis.WebSocket;
+    class SandboxWebSocket extends BaseSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        socketOrigin.set(this, from);
+      }
+    }
+    class SandboxEventSource extends FetchEventSource {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, { ...init, fetch: boundFetch });
+      }
+    }
+    return {
+      fetch: boundFetch,
+      WebSocket: SandboxWebSocket,
+      EventSource: SandboxEventSource as unknown as typeof EventSource,
+      Response: this.responseClass(),
+    };
+  }
+
+  /**
+   * A Response that remembers what a browser would hide: `Set-Cookie` (a forbidden response header
+   * in constructed responses) and whether the body is a stream (sent chunked) or fixed (Content-Length).
+   */
+  private responseClass(): typeof Response {
+    const setCookies = this.setCookies;
+    const streamingBodies = this.streamingBodies;
+    class SandboxResponse extends Response {
+      constructor(body?: BodyInit | null, init?: ResponseInit) {
+        super(body, init);
+        const cookies = new Headers(init?.headers).getSetCookie();
+        if (cookies.length > 0) setCookies.set(this, cookies);
+        if (body instanceof ReadableStream) streamingBodies.add(this);
+      }
+      static override json(data: unknown, init?: ResponseInit): Response {
+        const headers = new Headers(init?.headers);
+        if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+        return new SandboxResponse(JSON.stringify(data), { ...init, headers });
+      }
+      static override redirect(url: string | URL, status = 302): Response {
+        return new SandboxResponse(null, { status, headers: { location: String(url) } });
+      }
+    }
+    return SandboxResponse;
+  }
+
+  private hostOf(url: URL): string | undefined {
+    const match = /^([a-z][a-z0-9-]*)\.test$/.exec(url.hostname);
+    return match && this.options.hosts.includes(match[1]!) ? match[1] : undefined;
+  }
+
+  private describeHosts(): string {
+    return this.options.hosts.map((name) => `http://${name}.test/`).join(', ');
+  }
+
+  private trackOpen(host: string, cut: (reason: string) => void): () => void {
+    let set = this.open.get(host);
+    if (!set) this.open.set(host, (set = new Set()));
+    set.add(cut);
+    return () => set.delete(cut);
+  }
+
+  private delay(): Promise<void> {
+    const ms = this.latencyMs;
+    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  }
+
+  private async handleRequest(
+    incoming: Request,
+    controller: { respondWith(response: Response): void; errorWith(reason?: unknown): void },
+  ): Promise<void> {
+    const from = incoming.headers.get(FROM_HEADER) ?? 'client';
+    const url = new URL(incoming.url);
+    const to = this.hostOf(url);
+    if (!to) {
+      const message = `${incoming.method} ${url.href} was blocked: this sandbox reaches only ${this.describeHosts()}`;
+      this.options.log(from, 'error', message);
+      controller.errorWith(new TypeError(`Failed to fetch: ${message}`));
+      return;
+    }
+    const exchange = `h${++this.exchanges.http}`;
+    const hasBody = incoming.method !== 'GET' && incoming.method !== 'HEAD';
+    const body = hasBody ? new Uint8Array(await incoming.arrayBuffer()) : null;
+
+    // The headers a browser would put on the wire, in the order HTTP/1.1 clients usually send them.
+    const headers = new Headers();
+    headers.set('host', url.host);
+    for (const [name, value] of incoming.headers) if (name !== FROM_HEADER) headers.append(name, value);
+    const cookie = this.cookieHeader(from, to);
+    if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
+    if (body) headers.set('content-length', String(body.byteLength));
+
+    this.options.record({
+      kind: 'request',
+      exchange,
+      from,
+      to,
+      method: incoming.method,
+      url: url.href,
+      headers: [...headers],
+      bodySize: body?.byteLength ?? 0,
+      bodyPreview: body ? preview(body) : '',
+    });
+
+    const aborted = new AbortController();
+    incoming.signal.addEventListener('abort', () => {
+      aborted.abort(incoming.signal.reason);
+      this.endExchange(exchange, { kind: 'abort', exchange, from, to });
+    });
+
+    await this.delay();
+    const request = new Request(url, {
+      method: incoming.method,
+      body,
+      signal: aborted.signal,
+      redirect: 'manual',
+    });
+    // Constructed requests drop forbidden headers (Cookie, Host…); a server must see them all.
+    Object.defineProperty(request, 'headers', { value: headers });
+
+    const served = await this.serve(to, request);
+    // A server that leaves statusText empty still sends a reason phrase on an HTTP/1.1 status line.
+    const response = served.statusText ? served : this.withStatusText(served);
+    for (const line of this.setCookies.get(response) ?? []) this.storeCookie(from, to, line);
+
+    const responseHeaders: HeaderList = [...response.headers];
+    for (const line of this.setCookies.get(response) ?? []) responseHeaders.push(['set-cookie', line]);
+
+    const isStream =
+      response.body !== null &&
+      (this.streamingBodies.has(response) || !response.headers.has('content-length'));
+    const nullBody = NULL_BODY_STATUS.has(response.status);
+
+    if (nullBody || !isStream || response.body === null) {
+      const bytes = nullBody ? null : new Uint8Array(await response.arrayBuffer());
+      if (bytes && !response.headers.has('content-length')) {
+        responseHeaders.push(['content-length', String(bytes.byteLength)]);
+      }
+      await this.delay();
+      this.recordResponse(exchange, to, from, response, responseHeaders);
+      if (bytes && bytes.byteLength > 0) {
+        this.options.record({ kind: 'body-chunk', exchange, from: to, to: from, size: bytes.byteLength, preview: preview(bytes) });
+      }
+      this.endExchange(exchange, { kind: 'body-end', exchange, from: to, to: from, size: bytes?.byteLength ?? 0 });
+      controller.respondWith(
+        new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }),
+      );
+      return;
+    }
+
+    if (!response.headers.has('content-length')) responseHeaders.push(['transfer-encoding', 'chunked']);
+    await this.delay();
+    this.recordResponse(exchange, to, from, response, responseHeaders);
+    controller.respondWith(
+      new Response(this.tapStream(exchange, to, from, response), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      }),
+    );
+  }
+
+  private withStatusText(response: Response): Response {
+    const copy = new Response(response.body, {
+      status: response.status,
+      statusText: reasonPhrase(response.status),
+      headers: response.headers,
+    });
+    const cookies = this.setCookies.get(response);
+    if (cookies) this.setCookies.set(copy, cookies);
+    if (this.streamingBodies.has(response)) this.streamingBodies.add(copy);
+    return copy;
+  }
+
+  private endExchange(exchange: string, event: TraceDraft): void {
+    if (this.ended.has(exchange)) return;
+    this.ended.add(exchange);
+    this.options.record(event);
+  }
+
+  private recordResponse(exchange: string, from: string, to: string, response: Response, headers: HeaderList): void {
+    this.options.record({
+      kind: 'response',
+      exchange,
+      from,
+      to,
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  }
+
+  /** Runs the host's handler; a throw becomes a 500, as in any server framework. */
+  private async serve(host: string, request: Request): Promise<Response> {
+    const module = this.options.getHost(host);
+    try {
+      if (!module || typeof module.fetch !== 'function') {
+        throw new TypeError(`${host} has no fetch(request) handler: export default { fetch(request) { … } }`);
+      }
+      const response: unknown = await module.fetch(request, this.options.env);
+      if (!(response instanceof Response)) {
+        throw new TypeError(`${host}'s fetch() must return a Response, but it returned ${typeof response}`);
+      }
+      return response;
+    } catch (error) {
+      this.options.reportError(host, error);
+      return new Response('Internal Server Error', { status: 500, headers: { 'content-type': 'text/plain' } });
+    }
+  }
+
+  /** Passes a streamed body through, tracing each chunk (and each SSE event) as it crosses the network. */
+  private tapStream(exchange: string, from: string, to: string, response: Response): ReadableStream<Uint8Array> {
+    const reader = response.body!.getReader();
+    const isSse = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+    const decoder = new TextDecoder();
+    const parser = isSse
+      ? createSseParser((event) => this.options.record({ kind: 'sse-event', exchange, from, to, ...event }))
+      : undefined;
+    const record = this.options.record;
+    let total = 0;
+    let done = false;
+    let untrack = (): void => undefined;
+    let lastDue = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        untrack = this.trackOpen(from, (reason) => {
+          if (done) return;
+          done = true;
+          record({ kind: 'error', exchange, from, to, message: reason });
+          controller.error(new TypeError(`network error: ${reason}`));
+          void reader.cancel(reason).catch(() => undefined);
+        });
+      },
+      pull: async (controller) => {
+        const chunk = await reader.read().catch((error: unknown) => {
+          this.options.reportError(from, error);
+          return { done: true as const, value: undefined };
+        });
+        if (done) return;
+        if (chunk.done) {
+          done = true;
+          untrack();
+          this.endExchange(exchange, { kind: 'body-end', exchange, from, to, size: total });
+          controller.close();
+          return;
+        }
+        // Each chunk is due one latency after it was written; due times only grow, so order holds.
+        const due = Math.max(lastDue, performance.now() + this.latencyMs);
+        lastDue = due;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (done) return;
+        const bytes = chunk.value instanceof Uint8Array ? chunk.value : new Uint8Array(chunk.value as ArrayBuffer);
+        total += bytes.byteLength;
+        record({ kind: 'body-chunk', exchange, from, to, size: bytes.byteLength, preview: preview(bytes) });
+        parser?.push(decoder.decode(bytes, { stream: true }));
+        controller.enqueue(bytes);
+      },
+      cancel: (reason) => {
+        if (done) return;
+        done = true;
+        untrack();
+        this.endExchange(exchange, { kind: 'abort', exchange, from: to, to: from });
+        return reader.cancel(reason);
+      },
+    });
+    return stream;
+  }
+
+  private handleSocket(client: {
+    socket: WebSocket;
+    url: URL;
+    send(data: string | ArrayBuffer | Blob | ArrayBufferView): void;
+    close(code?: number, reason?: string): void;
+    addEventListener(type: string, listener: (event: Event) => void): void;
+  }): void {
+    const from = this.socketOrigin.get(client.socket) ?? 'client';
+    const url = new URL(client.url);
+    const to = this.hostOf(url);
+    if (!to) {
+      throw new Error(`WebSocket to ${url.href} was blocked: this sandbox reaches only ${this.describeHosts()}`);
+    }
+    const hooks = this.options.getHost(to)?.websocket;
+    if (!hooks) {
+      throw new Error(`${to} does not accept WebSockets: export websocket: { open, message, close } next to fetch`);
+    }
+    const exchange = `w${++this.exchanges.ws}`;
+    const record = this.options.record;
+    let closed = false;
+    let lastDue = { up: 0, down: 0 };
+    const later = (direction: 'up' | 'down', action: () => void): void => {
+      const due = Math.max(lastDue[direction], performance.now() + this.latencyMs);
+      lastDue = { ...lastDue, [direction]: due };
+      setTimeout(action, Math.max(0, due - performance.now()));
+    };
+    const report = (promise: unknown): void => {
+      if (promise instanceof Promise) promise.catch((error: unknown) => this.options.reportError(to, error));
+    };
+    const untrack = this.trackOpen(to, (reason) => {
+      if (closed) return;
+      closed = true;
+      record({ kind: 'ws-close', exchange, from: to, to: from, code: 1006, reason });
+      client.close(4000, reason);
+    });
+
+    const peer: SandboxPeer = {
+      id: exchange,
+      url,
+      send: (data) => {
+        if (closed) return;
+        const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : toBytes(data);
+        record({ kind: 'ws-message', exchange, from: to, to: from, size: bytes.byteLength, preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes), binary: typeof data !== 'string' });
+        later('down', () => !closed && client.send(data));
+      },
+      close: (code = 1000, reason = '') => {
+        if (closed) return;
+        closed = true;
+        untrack();
+        record({ kind: 'ws-close', exchange, from: to, to: from, code, reason });
+        later('down', () => client.close(code, reason));
+      },
+    };
+
+    record({ kind: 'ws-open', exchange, from, to, url: url.href });
+    client.addEventListener('message', (event) => {
+      const data = (event as MessageEvent).data as string | ArrayBuffer;
+      const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : toBytes(data);
+      record({ kind: 'ws-message', exchange, from, to, size: bytes.byteLength, preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes), binary: typeof data !== 'string' });
+      later('up', () => {
+        try {
+          report(hooks.message?.(peer, data));
+        } catch (error) {
+          this.options.reportError(to, error);
+        }
+      });
+    });
+    client.addEventListener('close', (event) => {
+      if (closed) return;
+      closed = true;
+      untrack();
+      const { code, reason } = event as CloseEvent;
+      record({ kind: 'ws-close', exchange, from, to, code, reason });
+      later('up', () => {
+        try {
+          report(hooks.close?.(peer, code, reason));
+        } catch (error) {
+          this.options.reportError(to, error);
+        }
+      });
+    });
+    try {
+      report(hooks.open?.(peer));
+    } catch (error) {
+      this.options.reportError(to, error);
+    }
+  }
+
+  private cookieHeader(from: string, to: string): string | undefined {
+    const cookies = this.jar.get(`${from}→${to}`);
+    if (!cookies || cookies.size === 0) return undefined;
+    return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  private storeCookie(from: string, to: string, line: string): void {
+    const [pair = '', ...attributes] = line.split(';');
+    const separator = pair.indexOf('=');
+    if (separator <= 0) return;
+    const name = pair.slice(0, separator).trim();
+    const value = pair.slice(separator + 1).trim();
+    const key = `${from}→${to}`;
+    let cookies = this.jar.get(key);
+    if (!cookies) this.jar.set(key, (cookies = new Map()));
+    const expired = attributes.some((attribute) => {
+      const [attrName = '', attrValue = ''] = attribute.split('=').map((part) => part.trim());
+      if (/^max-age$/i.test(attrName)) return Number(attrValue) <= 0;
+      if (/^expires$/i.test(attrName)) return Date.parse(attrValue) <= Date.now();
+      return false;
+    });
+    if (expired) cookies.delete(name);
+    else cookies.set(name, value);
+  }
+}
+
+function toBytes(data: ArrayBuffer | ArrayBufferView | Blob | Uint8Array): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(0);
+}
+
+/** The first bytes of a body as text, for the trace; binary shows as hex-escaped. */
+function preview(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, PREVIEW_LIMIT);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+  return bytes.byteLength > PREVIEW_LIMIT ? `${text}…` : text;
+}

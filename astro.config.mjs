@@ -2,11 +2,14 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import starlightLinksValidator from 'starlight-links-validator';
+import { sandboxRunner } from './scripts/sandbox-runner.mjs';
 
 // Deploy targets differ: GitHub Pages serves under /<repo>/, most hosts at the root.
 const base = process.env.SITE_BASE ?? '/';
 const site = process.env.SITE_URL ?? 'https://backend-patterns.example.org';
-const repository = process.env.REPOSITORY_URL ?? 'https://github.com/backend-patterns/backend-communication-patterns';
+const repository =
+  process.env.REPOSITORY_URL ??
+  'https://github.com/backend-patterns/backend-communication-patterns';
 
 export default defineConfig({
   site,
@@ -14,6 +17,7 @@ export default defineConfig({
   // Trailing slashes everywhere keep relative links in chapters stable under any base.
   trailingSlash: 'always',
   integrations: [
+    sandboxRunner(),
     starlight({
       title: 'Backend Communication Patterns',
       description:

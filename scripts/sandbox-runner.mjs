@@ -63,7 +63,9 @@ export function sandboxRunner() {
       'astro:config:setup': async ({ updateConfig, command }) => {
         current = await buildRunner();
         updateConfig({
-          vite: { define: { __SANDBOX_RUNNER_FILE__: JSON.stringify(`_sandbox/${current.fileName}`) } },
+          vite: {
+            define: { __SANDBOX_RUNNER_FILE__: JSON.stringify(`_sandbox/${current.fileName}`) },
+          },
         });
         if (command === 'dev') {
           // Rebuild on each request in dev so runtime edits show up without restarting.

@@ -43,7 +43,8 @@ export async function readSandboxFolder(dir: string, id = dir.split('/').at(-1) 
   const manifest = parseManifest(JSON.parse(await readFile(join(dir, 'sandbox.json'), 'utf8')), id);
   const files: Record<string, string> = {};
   for (const name of await readdir(dir)) {
-    if (name.endsWith('.ts') && !name.endsWith('.test.ts')) files[name] = await readFile(join(dir, name), 'utf8');
+    if (name.endsWith('.ts') && !name.endsWith('.test.ts'))
+      files[name] = await readFile(join(dir, name), 'utf8');
   }
   return { manifest, files };
 }

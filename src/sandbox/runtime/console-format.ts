@@ -6,7 +6,9 @@
  * formatConsoleArgs(['status', 201, { id: 1 }]) // 'status 201 { id: 1 }'
  */
 export function formatConsoleArgs(args: unknown[]): string {
-  return args.map((arg) => (typeof arg === 'string' ? arg : formatValue(arg, 0, new Set()))).join(' ');
+  return args
+    .map((arg) => (typeof arg === 'string' ? arg : formatValue(arg, 0, new Set())))
+    .join(' ');
 }
 
 const MAX_DEPTH = 3;
@@ -39,11 +41,13 @@ function formatValue(value: unknown, depth: number, seen: Set<unknown>): string 
     if (Array.isArray(value)) return formatList(value, depth, seen, '[', ']');
     if (value instanceof Map) {
       const items = [...value].map(
-        ([key, item]) => `${formatValue(key, depth + 1, seen)} => ${formatValue(item, depth + 1, seen)}`,
+        ([key, item]) =>
+          `${formatValue(key, depth + 1, seen)} => ${formatValue(item, depth + 1, seen)}`,
       );
       return `Map(${value.size}) ${wrap(items, '{', '}')}`;
     }
-    if (value instanceof Set) return `Set(${value.size}) ${formatList([...value], depth, seen, '{', '}')}`;
+    if (value instanceof Set)
+      return `Set(${value.size}) ${formatList([...value], depth, seen, '{', '}')}`;
     if (value instanceof ArrayBuffer) return `ArrayBuffer { byteLength: ${value.byteLength} }`;
     if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${value.byteLength})`;
     if (typeof Response !== 'undefined' && value instanceof Response) {
@@ -55,15 +59,25 @@ function formatValue(value: unknown, depth: number, seen: Set<unknown>): string 
     const record = value as Record<string, unknown>;
     const entries = Object.keys(record)
       .slice(0, MAX_ITEMS)
-      .map((key) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : `'${key}'`}: ${formatValue(record[key], depth + 1, seen)}`);
-    const name = value.constructor && value.constructor !== Object ? `${value.constructor.name} ` : '';
+      .map(
+        (key) =>
+          `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : `'${key}'`}: ${formatValue(record[key], depth + 1, seen)}`,
+      );
+    const name =
+      value.constructor && value.constructor !== Object ? `${value.constructor.name} ` : '';
     return name + wrap(entries, '{', '}');
   } finally {
     seen.delete(value);
   }
 }
 
-function formatList(items: unknown[], depth: number, seen: Set<unknown>, open: string, close: string): string {
+function formatList(
+  items: unknown[],
+  depth: number,
+  seen: Set<unknown>,
+  open: string,
+  close: string,
+): string {
   const shown = items.slice(0, MAX_ITEMS).map((item) => formatValue(item, depth + 1, seen));
   if (items.length > MAX_ITEMS) shown.push(`… ${items.length - MAX_ITEMS} more items`);
   return wrap(shown, open, close);

@@ -46,7 +46,12 @@ function end(run: number, reason?: string): void {
 function startRun(message: Extract<PageMessage, { type: 'run' }>): void {
   const worker = spare ?? createWorker();
   spare = undefined;
-  const active: ActiveRun = { worker, lastBeat: performance.now(), armed: false, createdAt: performance.now() };
+  const active: ActiveRun = {
+    worker,
+    lastBeat: performance.now(),
+    armed: false,
+    createdAt: performance.now(),
+  };
   runs.set(message.run, active);
   worker.onmessage = (event: MessageEvent<RunnerMessage | { type: 'heartbeat' }>) => {
     const data = event.data;
@@ -60,7 +65,10 @@ function startRun(message: Extract<PageMessage, { type: 'run' }>): void {
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    end(message.run, `The sandbox crashed: ${event.message || 'the worker stopped unexpectedly (out of memory?)'}`);
+    end(
+      message.run,
+      `The sandbox crashed: ${event.message || 'the worker stopped unexpectedly (out of memory?)'}`,
+    );
   };
   worker.postMessage(message);
   // Warm the next worker once this run has had a moment to start.
@@ -93,7 +101,12 @@ function onPageMessage(event: MessageEvent<PageMessage>): void {
 
 // The page hands over a private channel once; after that the frame never reads window messages again.
 window.addEventListener('message', function connect(event: MessageEvent) {
-  if (port || event.source !== window.parent || (event.data as { type?: string } | null)?.type !== 'bcp-connect') return;
+  if (
+    port ||
+    event.source !== window.parent ||
+    (event.data as { type?: string } | null)?.type !== 'bcp-connect'
+  )
+    return;
   const transferred = event.ports[0];
   if (!transferred) return;
   window.removeEventListener('message', connect);

@@ -29,11 +29,16 @@ export function parseManifest(raw: unknown, id: string): Required<SandboxManifes
   }
   const target = value.target ?? hostNames[0];
   if (typeof target !== 'string' || !(target in hosts)) {
-    fail(`expected "target" to name a host (${hostNames.join(', ')}), got ${JSON.stringify(target)}`);
+    fail(
+      `expected "target" to name a host (${hostNames.join(', ')}), got ${JSON.stringify(target)}`,
+    );
   }
   const allFiles = [...Object.values(clients), ...Object.values(hosts)];
   const files = value.files ?? [...new Set(allFiles)];
-  if (!Array.isArray(files) || !files.every((file) => typeof file === 'string' && FILE.test(file))) {
+  if (
+    !Array.isArray(files) ||
+    !files.every((file) => typeof file === 'string' && FILE.test(file))
+  ) {
     fail('expected "files" to be a list of .ts file names');
   }
   for (const file of allFiles) {
@@ -58,7 +63,8 @@ function fileMap(
   }
   const entries = Object.entries(raw as Record<string, unknown>);
   for (const [name, file] of entries) {
-    if (!NAME.test(name)) fail(`${label}: "${name}" is not a host name (lowercase letters, digits, -)`);
+    if (!NAME.test(name))
+      fail(`${label}: "${name}" is not a host name (lowercase letters, digits, -)`);
     if (typeof file !== 'string' || !FILE.test(file)) {
       fail(`${label}: "${name}" must map to a .ts file name, got ${JSON.stringify(file)}`);
     }

@@ -58,7 +58,9 @@ export class SandboxRunner {
       const timer = setTimeout(() => {
         SandboxRunner.instance = undefined;
         frame.remove();
-        reject(new Error('The sandbox runner did not load. Check your connection and press Run again.'));
+        reject(
+          new Error('The sandbox runner did not load. Check your connection and press Run again.'),
+        );
       }, timeoutMs);
       frame.addEventListener(
         'load',

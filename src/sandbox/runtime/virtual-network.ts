@@ -188,7 +188,8 @@ export class VirtualNetwork {
     // The headers a browser would put on the wire, in the order HTTP/1.1 clients usually send them.
     const headers = new Headers();
     headers.set('host', url.host);
-    for (const [name, value] of incoming.headers) if (name !== FROM_HEADER) headers.append(name, value);
+    for (const [name, value] of incoming.headers)
+      if (name !== FROM_HEADER) headers.append(name, value);
     const cookie = this.cookieHeader(from, to);
     if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
     if (body) headers.set('content-length', String(body.byteLength));
@@ -227,7 +228,8 @@ export class VirtualNetwork {
     for (const line of this.setCookies.get(response) ?? []) this.storeCookie(from, to, line);
 
     const responseHeaders: HeaderList = [...response.headers];
-    for (const line of this.setCookies.get(response) ?? []) responseHeaders.push(['set-cookie', line]);
+    for (const line of this.setCookies.get(response) ?? [])
+      responseHeaders.push(['set-cookie', line]);
 
     const isStream =
       response.body !== null &&
@@ -242,16 +244,34 @@ export class VirtualNetwork {
       await this.delay();
       this.recordResponse(exchange, to, from, response, responseHeaders);
       if (bytes && bytes.byteLength > 0) {
-        this.options.record({ kind: 'body-chunk', exchange, from: to, to: from, size: bytes.byteLength, preview: preview(bytes) });
+        this.options.record({
+          kind: 'body-chunk',
+          exchange,
+          from: to,
+          to: from,
+          size: bytes.byteLength,
+          preview: preview(bytes),
+        });
       }
-      this.endExchange(exchange, { kind: 'body-end', exchange, from: to, to: from, size: bytes?.byteLength ?? 0 });
+      this.endExchange(exchange, {
+        kind: 'body-end',
+        exchange,
+        from: to,
+        to: from,
+        size: bytes?.byteLength ?? 0,
+      });
       controller.respondWith(
-        new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }),
+        new Response(bytes, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        }),
       );
       return;
     }
 
-    if (!response.headers.has('content-length')) responseHeaders.push(['transfer-encoding', 'chunked']);
+    if (!response.headers.has('content-length'))
+      responseHeaders.push(['transfer-encoding', 'chunked']);
     await this.delay();
     this.recordResponse(exchange, to, from, response, responseHeaders);
     controller.respondWith(
@@ -281,7 +301,13 @@ export class VirtualNetwork {
     this.options.record(event);
   }
 
-  private recordResponse(exchange: string, from: string, to: string, response: Response, headers: HeaderList): void {
+  private recordResponse(
+    exchange: string,
+    from: string,
+    to: string,
+    response: Response,
+    headers: HeaderList,
+  ): void {
     this.options.record({
       kind: 'response',
       exchange,
@@ -298,26 +324,40 @@ export class VirtualNetwork {
     const module = this.options.getHost(host);
     try {
       if (!module || typeof module.fetch !== 'function') {
-        throw new TypeError(`${host} has no fetch(request) handler: export default { fetch(request) { … } }`);
+        throw new TypeError(
+          `${host} has no fetch(request) handler: export default { fetch(request) { … } }`,
+        );
       }
       const response: unknown = await module.fetch(request, this.options.env);
       if (!(response instanceof Response)) {
-        throw new TypeError(`${host}'s fetch() must return a Response, but it returned ${typeof response}`);
+        throw new TypeError(
+          `${host}'s fetch() must return a Response, but it returned ${typeof response}`,
+        );
       }
       return response;
     } catch (error) {
       this.options.reportError(host, error);
-      return new Response('Internal Server Error', { status: 500, headers: { 'content-type': 'text/plain' } });
+      return new Response('Internal Server Error', {
+        status: 500,
+        headers: { 'content-type': 'text/plain' },
+      });
     }
   }
 
   /** Passes a streamed body through, tracing each chunk (and each SSE event) as it crosses the network. */
-  private tapStream(exchange: string, from: string, to: string, response: Response): ReadableStream<Uint8Array> {
+  private tapStream(
+    exchange: string,
+    from: string,
+    to: string,
+    response: Response,
+  ): ReadableStream<Uint8Array> {
     const reader = response.body!.getReader();
     const isSse = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
     const decoder = new TextDecoder();
     const parser = isSse
-      ? createSseParser((event) => this.options.record({ kind: 'sse-event', exchange, from, to, ...event }))
+      ? createSseParser((event) =>
+          this.options.record({ kind: 'sse-event', exchange, from, to, ...event }),
+        )
       : undefined;
     const record = this.options.record;
     let total = 0;
@@ -353,9 +393,19 @@ export class VirtualNetwork {
         const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (done) return;
-        const bytes = chunk.value instanceof Uint8Array ? chunk.value : new Uint8Array(chunk.value as ArrayBuffer);
+        const bytes =
+          chunk.value instanceof Uint8Array
+            ? chunk.value
+            : new Uint8Array(chunk.value as ArrayBuffer);
         total += bytes.byteLength;
-        record({ kind: 'body-chunk', exchange, from, to, size: bytes.byteLength, preview: preview(bytes) });
+        record({
+          kind: 'body-chunk',
+          exchange,
+          from,
+          to,
+          size: bytes.byteLength,
+          preview: preview(bytes),
+        });
         parser?.push(decoder.decode(bytes, { stream: true }));
         controller.enqueue(bytes);
       },
@@ -381,11 +431,15 @@ export class VirtualNetwork {
     const url = new URL(client.url);
     const to = this.hostOf(url);
     if (!to) {
-      throw new Error(`WebSocket to ${url.href} was blocked: this sandbox reaches only ${this.describeHosts()}`);
+      throw new Error(
+        `WebSocket to ${url.href} was blocked: this sandbox reaches only ${this.describeHosts()}`,
+      );
     }
     const hooks = this.options.getHost(to)?.websocket;
     if (!hooks) {
-      throw new Error(`${to} does not accept WebSockets: export websocket: { open, message, close } next to fetch`);
+      throw new Error(
+        `${to} does not accept WebSockets: export websocket: { open, message, close } next to fetch`,
+      );
     }
     const exchange = `w${++this.exchanges.ws}`;
     const record = this.options.record;
@@ -397,7 +451,8 @@ export class VirtualNetwork {
       setTimeout(action, Math.max(0, due - performance.now()));
     };
     const report = (promise: unknown): void => {
-      if (promise instanceof Promise) promise.catch((error: unknown) => this.options.reportError(to, error));
+      if (promise instanceof Promise)
+        promise.catch((error: unknown) => this.options.reportError(to, error));
     };
     const untrack = this.trackOpen(to, (reason) => {
       if (closed) return;
@@ -412,7 +467,15 @@ export class VirtualNetwork {
       send: (data) => {
         if (closed) return;
         const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : toBytes(data);
-        record({ kind: 'ws-message', exchange, from: to, to: from, size: bytes.byteLength, preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes), binary: typeof data !== 'string' });
+        record({
+          kind: 'ws-message',
+          exchange,
+          from: to,
+          to: from,
+          size: bytes.byteLength,
+          preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes),
+          binary: typeof data !== 'string',
+        });
         later('down', () => !closed && client.send(data));
       },
       close: (code = 1000, reason = '') => {
@@ -428,7 +491,15 @@ export class VirtualNetwork {
     client.addEventListener('message', (event) => {
       const data = (event as MessageEvent).data as string | ArrayBuffer;
       const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : toBytes(data);
-      record({ kind: 'ws-message', exchange, from, to, size: bytes.byteLength, preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes), binary: typeof data !== 'string' });
+      record({
+        kind: 'ws-message',
+        exchange,
+        from,
+        to,
+        size: bytes.byteLength,
+        preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes),
+        binary: typeof data !== 'string',
+      });
       later('up', () => {
         try {
           report(hooks.message?.(peer, data));
@@ -487,7 +558,8 @@ export class VirtualNetwork {
 function toBytes(data: ArrayBuffer | ArrayBufferView | Blob | Uint8Array): Uint8Array {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return new Uint8Array(0);
 }
 

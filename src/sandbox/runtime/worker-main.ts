@@ -4,7 +4,13 @@
  * It is evaluated by a tiny `data:` bootstrap, so it runs in a secure context with no origin.
  */
 import { formatConsoleArgs } from './console-format';
-import { MAX_LINE, type ConsoleEntry, type ConsoleLevel, type PageMessage, type RunnerMessage } from './protocol';
+import {
+  MAX_LINE,
+  type ConsoleEntry,
+  type ConsoleLevel,
+  type PageMessage,
+  type RunnerMessage,
+} from './protocol';
 import { compileFile, originalPosition, SandboxSyntaxError, type CompiledFile } from './transpile';
 import { virtualHostUrl, type SandboxEnv, type SandboxHostModule, type TraceEvent } from './types';
 import { VirtualNetwork, type NetworkBindings, type TraceDraft } from './virtual-network';
@@ -30,7 +36,16 @@ const MAX_CONSOLE_LINES = 1000;
 /** Trace events kept per run; the diagram stays readable and memory bounded. */
 const MAX_TRACE_EVENTS = 50_000;
 const FLUSH_MS = 40;
-const WRAPPER_PARAMS = ['exports', 'require', 'module', 'console', 'fetch', 'WebSocket', 'EventSource', 'Response'];
+const WRAPPER_PARAMS = [
+  'exports',
+  'require',
+  'module',
+  'console',
+  'fetch',
+  'WebSocket',
+  'EventSource',
+  'Response',
+];
 const WRAPPER_PREFIX = `(function (${WRAPPER_PARAMS.join(', ')}) {`;
 
 let runId = 0;
@@ -44,7 +59,7 @@ let flushTimer: ReturnType<typeof setTimeout> | undefined;
 let network: VirtualNetwork | undefined;
 let compiled = new Map<string, CompiledFile>();
 /** file → host that owns it, to label errors whose stack names only a file. */
-let fileOwner = new Map<string, string>();
+const fileOwner = new Map<string, string>();
 let hostModules = new Map<string, SandboxHostModule | undefined>();
 let restartHost: (name: string) => void = () => undefined;
 
@@ -56,9 +71,11 @@ function scheduleFlush(): void {
 
 function flush(): void {
   flushTimer = undefined;
-  if (consoleQueue.length > 0) post({ type: 'console', run: runId, entries: consoleQueue.splice(0, 1000) });
+  if (consoleQueue.length > 0)
+    post({ type: 'console', run: runId, entries: consoleQueue.splice(0, 1000) });
   if (dropped > 0) post({ type: 'dropped', run: runId, count: dropped });
-  if (traceQueue.length > 0) post({ type: 'trace', run: runId, events: traceQueue.splice(0, 1000) });
+  if (traceQueue.length > 0)
+    post({ type: 'trace', run: runId, events: traceQueue.splice(0, 1000) });
   if (consoleQueue.length > 0 || traceQueue.length > 0) scheduleFlush();
 }
 
@@ -69,7 +86,10 @@ function write(host: string, level: ConsoleLevel, text: string): void {
     return;
   }
   consoleCount += 1;
-  const clipped = text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters)` : text;
+  const clipped =
+    text.length > MAX_LINE
+      ? `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters)`
+      : text;
   consoleQueue.push({ host, level, text: clipped, t: now() });
   scheduleFlush();
 }
@@ -78,14 +98,21 @@ function record(event: TraceDraft): void {
   if (traceCount >= MAX_TRACE_EVENTS) return;
   traceCount += 1;
   if (traceCount === MAX_TRACE_EVENTS) {
-    write('sandbox', 'warn', `The trace keeps the first ${MAX_TRACE_EVENTS} network events; later ones are not recorded.`);
+    write(
+      'sandbox',
+      'warn',
+      `The trace keeps the first ${MAX_TRACE_EVENTS} network events; later ones are not recorded.`,
+    );
   }
   traceQueue.push({ ...event, t: now() } as TraceEvent);
   scheduleFlush();
 }
 
 function consoleFor(host: string): Console {
-  const at = (level: ConsoleLevel) => (...args: unknown[]) => write(host, level, formatConsoleArgs(args));
+  const at =
+    (level: ConsoleLevel) =>
+    (...args: unknown[]) =>
+      write(host, level, formatConsoleArgs(args));
   const log = at('log');
   return {
     ...console,
@@ -160,12 +187,25 @@ function loadEntry(host: string, entry: string, bindings: NetworkBindings): unkn
     const require = (specifier: string): unknown => {
       const name = specifier.replace(/^\.\//, '').replace(/(\.ts|\.js)?$/, '.ts');
       if (!specifier.startsWith('./') || !compiled.has(name)) {
-        throw new Error(`${file} imports "${specifier}": sandbox files can import only each other (./name.ts)`);
+        throw new Error(
+          `${file} imports "${specifier}": sandbox files can import only each other (./name.ts)`,
+        );
       }
       return load(name);
     };
-    const factory = (0, eval)(`${WRAPPER_PREFIX}${unit.code}\n})\n//# sourceURL=${file}`) as (...args: unknown[]) => void;
-    factory(module.exports, require, module, hostConsole, bindings.fetch, bindings.WebSocket, bindings.EventSource, bindings.Response);
+    const factory = (0, eval)(`${WRAPPER_PREFIX}${unit.code}\n})\n//# sourceURL=${file}`) as (
+      ...args: unknown[]
+    ) => void;
+    factory(
+      module.exports,
+      require,
+      module,
+      hostConsole,
+      bindings.fetch,
+      bindings.WebSocket,
+      bindings.EventSource,
+      bindings.Response,
+    );
     return module.exports;
   };
   return load(entry).default;
@@ -177,7 +217,10 @@ async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise
   const { manifest, files } = message;
   post({ type: 'started', run: runId });
 
-  for (const [host, file] of [...Object.entries(manifest.hosts), ...Object.entries(manifest.clients)]) {
+  for (const [host, file] of [
+    ...Object.entries(manifest.hosts),
+    ...Object.entries(manifest.clients),
+  ]) {
     if (!fileOwner.has(file)) fileOwner.set(file, host);
   }
   let ok = true;
@@ -193,7 +236,9 @@ async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise
   if (!ok) return finish(false);
 
   const env: SandboxEnv = {
-    hosts: Object.fromEntries(Object.keys(manifest.hosts).map((name) => [name, virtualHostUrl(name)])),
+    hosts: Object.fromEntries(
+      Object.keys(manifest.hosts).map((name) => [name, virtualHostUrl(name)]),
+    ),
   };
   network = new VirtualNetwork({
     hosts: Object.keys(manifest.hosts),
@@ -212,7 +257,11 @@ async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise
   const startHost = (name: string): void => {
     try {
       const module = loadEntry(name, manifest.hosts[name]!, network!.bindings(name));
-      if (typeof module !== 'object' || module === null || typeof (module as SandboxHostModule).fetch !== 'function') {
+      if (
+        typeof module !== 'object' ||
+        module === null ||
+        typeof (module as SandboxHostModule).fetch !== 'function'
+      ) {
         throw new TypeError(`${manifest.hosts[name]} must export default { fetch(request) { … } }`);
       }
       hostModules.set(name, module as SandboxHostModule);

@@ -1,0 +1,296 @@
+/**
+ * Everything a sandbox does once the reader shows intent: editors, runs, console, trace, storage and
+ * the StackBlitz export. Loaded on demand by `sandbox-element.ts`, so a chapter page stays light.
+ */
+import { SandboxRunner, type RunHandle } from '../runtime/runner-client';
+import type { SandboxManifest } from '../runtime/types';
+import { ConsoleView } from './console-view';
+import { clearEdit, loadEdit, saveEdit } from './edit-storage';
+import type { CodeEditor } from './editor';
+import { TraceView } from './trace-view';
+
+/** The data Sandbox.astro embeds as JSON: the files as the chapter ships them. */
+export interface SandboxData {
+  id: string;
+  manifest: Required<SandboxManifest>;
+  files: Record<string, string>;
+  hashes: Record<string, string>;
+  runnerUrl: string;
+  chapterUrl: string;
+}
+
+type Status = 'idle' | 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
+
+export class SandboxController {
+  private readonly texts: Record<string, string>;
+  private readonly editors = new Map<string, CodeEditor>();
+  private editorModule: Promise<typeof import('./editor')> | undefined;
+  private readonly consoleView: ConsoleView;
+  private readonly traceView: TraceView;
+  private current: RunHandle | undefined;
+  private startedAt = 0;
+  private storageWarned = false;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly data: SandboxData,
+  ) {
+    this.texts = { ...data.files };
+    this.consoleView = new ConsoleView(
+      root.querySelector<HTMLOListElement>('[data-console-lines]')!,
+    );
+    this.traceView = new TraceView(root.querySelector<HTMLElement>('[data-trace]')!, {
+      hosts: this.hostOrder(),
+      onControl: (action) => this.current?.control(action),
+      faults: this.faults(),
+    });
+    this.restoreEdits();
+  }
+
+  /** Clients first, then hosts: the order of lifelines in the diagram. */
+  private hostOrder(): string[] {
+    return [...Object.keys(this.data.manifest.clients), ...Object.keys(this.data.manifest.hosts)];
+  }
+
+  private faults() {
+    return Object.keys(this.data.manifest.hosts).flatMap((host) => [
+      { label: `Drop ${host}'s connections`, action: { kind: 'drop-connections' as const, host } },
+      { label: `Restart ${host}`, action: { kind: 'restart-host' as const, host } },
+    ]);
+  }
+
+  private el<T extends HTMLElement>(selector: string): T {
+    return this.root.querySelector<T>(selector)!;
+  }
+
+  private notice(text: string, actions: Array<{ label: string; run(): void }> = []): void {
+    const box = this.el<HTMLElement>('[data-notice]');
+    box.replaceChildren();
+    if (!text) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const message = document.createElement('span');
+    message.textContent = text;
+    box.append(message);
+    for (const action of actions) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sb-button sb-small';
+      button.textContent = action.label;
+      button.addEventListener('click', () => {
+        action.run();
+        this.notice('');
+      });
+      box.append(button);
+    }
+  }
+
+  /** Brings back saved edits without running them; asks when the chapter's code changed since. */
+  private restoreEdits(): void {
+    const restored: string[] = [];
+    const outdated: Array<{ file: string; code: string }> = [];
+    for (const file of this.data.manifest.files) {
+      const edit = loadEdit(this.data.id, file);
+      if (!edit || edit.code === this.data.files[file]) continue;
+      if (edit.originalHash === this.data.hashes[file]) {
+        this.texts[file] = edit.code;
+        restored.push(file);
+      } else {
+        outdated.push({ file, code: edit.code });
+      }
+    }
+    for (const file of restored) void this.showEditor(file, false);
+    this.markEdited();
+    if (outdated.length > 0) {
+      const names = outdated.map((entry) => entry.file).join(', ');
+      this.notice(
+        `This chapter's code changed since you edited ${names}. Keep your version or take the new one?`,
+        [
+          {
+            label: 'Keep my edits',
+            run: () => {
+              for (const { file, code } of outdated) {
+                this.texts[file] = code;
+                this.persist(file);
+                void this.showEditor(file, false).then(() => this.editors.get(file)?.setText(code));
+              }
+              this.markEdited();
+            },
+          },
+          {
+            label: 'Use the new code',
+            run: () => outdated.forEach(({ file }) => clearEdit(this.data.id, file)),
+          },
+        ],
+      );
+    } else if (restored.length > 0) {
+      this.notice(
+        `Restored your edits to ${restored.join(', ')}. They run when you press Run; Reset brings back the original.`,
+      );
+    }
+  }
+
+  private markEdited(): void {
+    for (const file of this.data.manifest.files) {
+      const tab = this.root.querySelector<HTMLElement>(`[role="tab"][data-file="${file}"]`);
+      const edited = this.texts[file] !== this.data.files[file];
+      tab?.toggleAttribute('data-edited', edited);
+      tab?.querySelector('[data-edited-mark]')?.toggleAttribute('hidden', !edited);
+    }
+  }
+
+  private persist(file: string): void {
+    const text = this.texts[file] ?? '';
+    if (text === this.data.files[file]) {
+      clearEdit(this.data.id, file);
+      return;
+    }
+    const saved = saveEdit(this.data.id, file, {
+      code: text,
+      originalHash: this.data.hashes[file] ?? '',
+      savedAt: Date.now(),
+    });
+    if (!saved && !this.storageWarned) {
+      this.storageWarned = true;
+      this.notice(
+        'Your edits work here but are not saved: this browser refused to store them (full or private storage).',
+      );
+    }
+  }
+
+  /** Replaces a file's highlighted code with an editor holding the same text. */
+  async showEditor(file: string, focus: boolean, at?: { x: number; y: number }): Promise<void> {
+    let editor = this.editors.get(file);
+    if (!editor) {
+      this.editorModule ??= import('./editor');
+      const { createEditor } = await this.editorModule;
+      editor = this.editors.get(file);
+      if (!editor) {
+        const panel = this.root.querySelector<HTMLElement>(
+          `[role="tabpanel"][data-file="${file}"]`,
+        )!;
+        const host = panel.querySelector<HTMLElement>('[data-editor]')!;
+        const staticCode = panel.querySelector<HTMLElement>('[data-static]')!;
+        editor = createEditor(host, this.texts[file] ?? '', {
+          label: `Edit ${file}`,
+          describedBy: `${this.root.id}-editor-help`,
+          onChange: (text) => {
+            this.texts[file] = text;
+            this.persist(file);
+            this.markEdited();
+          },
+          onRun: () => void this.run(),
+        });
+        this.editors.set(file, editor);
+        host.hidden = false;
+        staticCode.hidden = true;
+        this.el<HTMLElement>('[data-editor-help]').hidden = false;
+      }
+    }
+    if (focus) {
+      editor.focus();
+      if (at) {
+        const position = editor.view.posAtCoords(at);
+        if (position !== null) editor.view.dispatch({ selection: { anchor: position } });
+      }
+    }
+  }
+
+  private setStatus(status: Status, text: string): void {
+    this.root.dataset.status = status;
+    const running = status === 'starting' || status === 'running';
+    this.el<HTMLButtonElement>('[data-action="stop"]').disabled = !running;
+    this.el<HTMLElement>('[data-status]').textContent = text;
+  }
+
+  async run(): Promise<void> {
+    this.current?.stop();
+    this.current = undefined;
+    this.consoleView.reset();
+    this.traceView.reset(this.hostOrder());
+    this.setStatus('starting', 'Starting…');
+    let runner: SandboxRunner;
+    try {
+      runner = await SandboxRunner.connect(new URL(this.data.runnerUrl, location.href));
+    } catch (error) {
+      this.consoleView.system(String((error as Error).message ?? error), 'error');
+      this.setStatus('failed', 'Could not start the sandbox');
+      return;
+    }
+    this.startedAt = performance.now();
+    const files = Object.fromEntries(
+      this.data.manifest.files.map((file) => [file, this.texts[file] ?? '']),
+    );
+    const handle: RunHandle = runner.run(
+      this.data.manifest,
+      files,
+      { latencyMs: this.traceView.latency() },
+      {
+        onStarted: () => this.isCurrent(handle) && this.setStatus('running', 'Running…'),
+        onConsole: (entries) => this.isCurrent(handle) && this.consoleView.add(entries),
+        onDropped: (count) => this.isCurrent(handle) && this.consoleView.dropped(count),
+        onTrace: (events) => this.isCurrent(handle) && this.traceView.add(events),
+        onFinished: (ok) => {
+          if (!this.isCurrent(handle)) return;
+          this.current = undefined;
+          this.traceView.finish();
+          const elapsed = Math.round(performance.now() - this.startedAt);
+          this.setStatus(
+            ok ? 'finished' : 'failed',
+            ok ? `Finished in ${elapsed} ms` : `Ended with an error after ${elapsed} ms`,
+          );
+        },
+        onKilled: (reason) => {
+          if (!this.isCurrent(handle)) return;
+          this.current = undefined;
+          this.traceView.finish();
+          const byReader = reason === 'Stopped.';
+          this.consoleView.system(
+            byReader ? 'Stopped. Everything this run started has ended.' : reason,
+            byReader ? 'info' : 'error',
+          );
+          this.setStatus('stopped', byReader ? 'Stopped' : 'Stopped by the sandbox');
+        },
+      },
+    );
+    this.current = handle;
+  }
+
+  private isCurrent(handle: RunHandle): boolean {
+    return this.current?.id === handle.id;
+  }
+
+  stop(): void {
+    this.current?.stop();
+  }
+
+  reset(): void {
+    this.stop();
+    for (const file of this.data.manifest.files) {
+      this.texts[file] = this.data.files[file] ?? '';
+      clearEdit(this.data.id, file);
+      this.editors.get(file)?.setText(this.texts[file]);
+    }
+    this.markEdited();
+    this.notice('');
+    this.el<HTMLElement>('[data-status]').textContent = 'Restored the original code';
+  }
+
+  async openInStackblitz(): Promise<void> {
+    const [{ default: sdk }, { createStackblitzProject }] = await Promise.all([
+      import('@stackblitz/sdk'),
+      import('../runtime/stackblitz-project'),
+    ]);
+    const project = createStackblitzProject(
+      this.data.id,
+      this.data.manifest,
+      { ...this.texts },
+      {
+        chapterUrl: new URL(this.data.chapterUrl, location.href).href,
+      },
+    );
+    sdk.openProject(project, { newWindow: true, openFile: this.data.manifest.files[0] });
+  }
+}

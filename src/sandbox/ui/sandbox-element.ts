@@ -1,0 +1,113 @@
+/**
+ * `<bcp-sandbox>`: the only sandbox code every chapter page loads up front. It makes the file tabs
+ * work and waits for intent (Run, Ctrl/Cmd+Enter, touching the code, or saved edits to restore);
+ * then it loads the controller, which brings the editor and runtime.
+ */
+import type { SandboxController, SandboxData } from './sandbox-controller';
+
+class SandboxElement extends HTMLElement {
+  private controller: Promise<SandboxController> | undefined;
+
+  connectedCallback(): void {
+    this.setUpTabs();
+    for (const button of this.querySelectorAll<HTMLButtonElement>('[data-action]')) {
+      if (button.dataset.action !== 'stop') button.disabled = false;
+    }
+    this.addEventListener('click', (event) => {
+      const action = (event.target as HTMLElement).closest<HTMLElement>('[data-action]')?.dataset
+        .action;
+      if (action === 'run') void this.load().then((controller) => controller.run());
+      if (action === 'stop') void this.load().then((controller) => controller.stop());
+      if (action === 'reset') void this.load().then((controller) => controller.reset());
+      if (action === 'stackblitz')
+        void this.load().then((controller) => controller.openInStackblitz());
+    });
+    this.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        void this.load().then((controller) => controller.run());
+      }
+    });
+    // Touching the highlighted code turns it into an editor at the same place.
+    this.addEventListener('pointerdown', (event) =>
+      this.editFrom(event.target, { x: event.clientX, y: event.clientY }),
+    );
+    this.addEventListener('keydown', (event) => {
+      if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey)
+        this.editFrom(event.target);
+    });
+    // A pointer resting on the sandbox is a good moment to fetch what a Run will need.
+    this.addEventListener('pointerenter', () => void this.load(), { once: true });
+    if (this.hasSavedEdits()) void this.load();
+  }
+
+  private editFrom(target: EventTarget | null, at?: { x: number; y: number }): void {
+    const panel = (target as HTMLElement | null)
+      ?.closest<HTMLElement>('[data-static]')
+      ?.closest<HTMLElement>('[role="tabpanel"]');
+    const file = panel?.dataset.file;
+    if (!file) return;
+    void this.load().then((controller) => controller.showEditor(file, true, at));
+  }
+
+  private data(): SandboxData {
+    const script = this.querySelector('script[data-sandbox-data]');
+    return JSON.parse(script?.textContent ?? '{}') as SandboxData;
+  }
+
+  private hasSavedEdits(): boolean {
+    try {
+      const prefix = `bcp:edits:v1:${this.dataset.sandbox}:`;
+      for (let index = 0; index < localStorage.length; index += 1) {
+        if (localStorage.key(index)?.startsWith(prefix)) return true;
+      }
+    } catch {
+      // Storage unavailable: there is nothing to restore.
+    }
+    return false;
+  }
+
+  private load(): Promise<SandboxController> {
+    this.controller ??= import('./sandbox-controller').then(
+      ({ SandboxController }) => new SandboxController(this, this.data()),
+    );
+    return this.controller;
+  }
+
+  /** WAI-ARIA tabs: click or arrow keys switch files; only the selected tab is in the tab order. */
+  private setUpTabs(): void {
+    const tabs = [...this.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+    const select = (tab: HTMLButtonElement, focus: boolean) => {
+      for (const each of tabs) {
+        const selected = each === tab;
+        each.setAttribute('aria-selected', String(selected));
+        each.tabIndex = selected ? 0 : -1;
+        const panel = this.querySelector<HTMLElement>(`#${each.getAttribute('aria-controls')}`);
+        if (panel) panel.hidden = !selected;
+      }
+      if (focus) tab.focus();
+    };
+    for (const tab of tabs) {
+      tab.addEventListener('click', () => select(tab, false));
+      tab.addEventListener('keydown', (event) => {
+        const index = tabs.indexOf(tab);
+        const next =
+          event.key === 'ArrowRight'
+            ? tabs[(index + 1) % tabs.length]
+            : event.key === 'ArrowLeft'
+              ? tabs[(index - 1 + tabs.length) % tabs.length]
+              : event.key === 'Home'
+                ? tabs[0]
+                : event.key === 'End'
+                  ? tabs.at(-1)
+                  : undefined;
+        if (next) {
+          event.preventDefault();
+          select(next, true);
+        }
+      });
+    }
+  }
+}
+
+if (!customElements.get('bcp-sandbox')) customElements.define('bcp-sandbox', SandboxElement);

@@ -1,0 +1,259 @@
+/**
+ * The Request–Response sandbox as a reader uses it, in Chromium against the built site:
+ * run, edit, runaway code, persistence, reset and isolation.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { launchChromium, pageUrl, watchPage, type PageProblems } from './helpers';
+
+const CHAPTER = 'patterns/request-response/';
+const originalClient = readFileSync(
+  resolve(import.meta.dirname, '../../sandboxes/request-response/client.ts'),
+  'utf8',
+);
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: PageProblems;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  await context?.close();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  problems = watchPage(page);
+  await page.goto(pageUrl(CHAPTER));
+});
+
+const sandbox = () => page.locator('bcp-sandbox');
+const consoleText = () => sandbox().getByRole('region', { name: 'Console' }).innerText();
+
+async function run(): Promise<void> {
+  await sandbox().getByRole('button', { name: 'Run', exact: true }).click();
+}
+
+async function waitForStatus(pattern: RegExp): Promise<void> {
+  await sandbox()
+    .locator('[data-status]')
+    .filter({ hasText: pattern })
+    .waitFor({ timeout: 15_000 });
+}
+
+/** Opens a file's editor and replaces its whole text, as a reader pasting code would. */
+async function replaceFile(file: string, code: string): Promise<void> {
+  await sandbox().getByRole('tab', { name: file }).click();
+  const editor = sandbox().getByRole('textbox', { name: `Edit ${file}` });
+  if ((await editor.count()) === 0) {
+    // Touching the highlighted code turns it into the editor.
+    await sandbox().locator(`[role="tabpanel"][data-file="${file}"] [data-static] pre`).click();
+  }
+  await editor.waitFor();
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(code);
+}
+
+async function editorText(file: string): Promise<string> {
+  return sandbox()
+    .getByRole('textbox', { name: `Edit ${file}` })
+    .evaluate((element) => {
+      // CodeMirror renders one .cm-line per line of the document.
+      return [...element.querySelectorAll('.cm-line')]
+        .map((line) => line.textContent ?? '')
+        .join('\n');
+    });
+}
+
+describe('the Request–Response sandbox', () => {
+  test('renders the code as highlighted tabs before any script runs, with named controls', async () => {
+    for (const name of ['Run', 'Stop', 'Reset', 'Open in StackBlitz']) {
+      await expect(sandbox().getByRole('button', { name, exact: true }).count()).resolves.toBe(1);
+    }
+    await expect(sandbox().getByRole('region', { name: 'Console' }).count()).resolves.toBe(1);
+    await expect(sandbox().getByRole('region', { name: 'Network trace' }).count()).resolves.toBe(1);
+    const staticCode = await sandbox().locator('[data-file="client.ts"] [data-static]').innerText();
+    expect(staticCode).toContain('export default async function main');
+  });
+
+  test('Run shows what the client and the server print, labelled by host', async () => {
+    await run();
+    await waitForStatus(/Finished/);
+    const text = await consoleText();
+    expect(text).toMatch(/server\s+stored upload 1: cat\.png \(48213 bytes\)/);
+    expect(text).toMatch(/client\s+201 Created/);
+    expect(text).toMatch(/client\s+400 Bad Request \{ error: 'body is not valid JSON/);
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+  });
+
+  test('edited client code runs with its new behaviour, also from Ctrl+Enter in the editor', async () => {
+    await replaceFile(
+      'client.ts',
+      [
+        'export default async function main(server: URL) {',
+        "  const response = await fetch(new URL('/uploads', server), { method: 'POST', body: '{\"fileName\":\"x.png\"}' });",
+        "  console.log('edited', response.status, (await response.json()).error);",
+        '}',
+      ].join('\n'),
+    );
+    await page.keyboard.press('Control+Enter');
+    await waitForStatus(/Finished/);
+    expect(await consoleText()).toMatch(/client\s+edited 400 sizeBytes must be an integer/);
+  });
+
+  test('an endless loop is stopped with a clear message while the page stays responsive, and Run works again', async () => {
+    await replaceFile(
+      'client.ts',
+      'export default async function main() {\n  while (true) {}\n}\n',
+    );
+    await run();
+    // The page answers while the sandbox loops: its own event loop is never blocked.
+    const roundTrip = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const start = performance.now();
+          setTimeout(() => resolve(performance.now() - start), 0);
+        }),
+    );
+    expect(roundTrip).toBeLessThan(1000);
+    await waitForStatus(/Stopped by the sandbox/);
+    expect(await consoleText()).toMatch(/endless loop/);
+    await replaceFile('client.ts', originalClient);
+    await run();
+    await waitForStatus(/Finished/);
+    expect(await consoleText()).toMatch(/client\s+201 Created/);
+  });
+
+  test('a legitimate 1.5 s computation is not stopped', async () => {
+    await replaceFile(
+      'client.ts',
+      "export default async function main() {\n  const end = Date.now() + 1500;\n  let spins = 0;\n  while (Date.now() < end) spins++;\n  console.log('done spinning', spins > 0);\n}\n",
+    );
+    await run();
+    await waitForStatus(/Finished|Stopped/);
+    expect(await consoleText()).toContain('done spinning true');
+  });
+
+  test('errors show the line and column of the TypeScript the reader sees', async () => {
+    await replaceFile(
+      'client.ts',
+      'export default async function main() {\n  const a: number = 1;\n  const b = );\n}\n',
+    );
+    await run();
+    await waitForStatus(/error/);
+    expect(await consoleText()).toMatch(/client\.ts:3:13 SyntaxError: Unexpected token/);
+    await replaceFile(
+      'client.ts',
+      "export default async function main() {\n  const label: string = 'late';\n  setTimeout(() => { throw new Error(label); }, 10);\n  await new Promise((resolve) => setTimeout(resolve, 50));\n}\n",
+    );
+    await run();
+    await waitForStatus(/Finished/);
+    expect(await consoleText()).toMatch(/client\.ts:3:28 Error: late/);
+    expect(problems.pageErrors).toEqual([]);
+  });
+
+  test('console output is text, never HTML, and a flood is capped with an "N more" line', async () => {
+    await replaceFile(
+      'client.ts',
+      "export default async function main() {\n  console.log('<img src=x onerror=\"document.title=1\">');\n  for (let i = 0; i < 1_000_000; i++) console.log('line', i);\n}\n",
+    );
+    await run();
+    await waitForStatus(/Finished/);
+    await sandbox()
+      .getByText(/more lines not shown/)
+      .waitFor();
+    const text = await consoleText();
+    expect(text).toContain('<img src=x onerror="document.title=1">');
+    expect(await sandbox().locator('[data-console-lines] img').count()).toBe(0);
+    // 1,000,001 lines were logged; the first 1,000 are shown.
+    expect(text).toMatch(/999,001 more lines not shown/);
+  });
+
+  test('edits survive a reload without running, and Reset restores the original', async () => {
+    await replaceFile(
+      'client.ts',
+      "export default async function main() {\n  console.log('from storage');\n}\n",
+    );
+    await page.reload();
+    await sandbox()
+      .getByText(/Restored your edits to client\.ts/)
+      .waitFor();
+    expect(await editorText('client.ts')).toContain("console.log('from storage');");
+    expect(await sandbox().locator('[data-console-lines] li').count()).toBe(0);
+    await expect(
+      sandbox()
+        .getByRole('tab', { name: /client\.ts/ })
+        .getAttribute('data-edited'),
+    ).resolves.toBe('');
+
+    await sandbox().getByRole('button', { name: 'Reset' }).click();
+    expect(await editorText('client.ts')).toBe(originalClient);
+    await page.reload();
+    await expect(sandbox().getByRole('textbox', { name: 'Edit client.ts' }).count()).resolves.toBe(
+      0,
+    );
+    await run();
+    await waitForStatus(/Finished/);
+    expect(await consoleText()).toMatch(/client\s+201 Created/);
+  });
+
+  test('reader code cannot touch the docs page, its storage, cookies or navigation, nor leave the sandbox network', async () => {
+    await page.evaluate(() => {
+      localStorage.setItem('docs-own', 'kept');
+      document.cookie = 'docs=kept; path=/';
+    });
+    const before = await page.evaluate(() => ({ title: document.title, url: location.href }));
+    await replaceFile(
+      'client.ts',
+      [
+        'export default async function main() {',
+        '  const attempts: Record<string, () => unknown> = {',
+        "    localStorage: () => (globalThis as any).localStorage.setItem('docs-own', 'stolen'),",
+        "    cookie: () => ((globalThis as any).document.cookie = 'docs=stolen'),",
+        "    parent: () => ((globalThis as any).parent.document.title = 'owned'),",
+        "    top: () => ((globalThis as any).top.location.href = 'https://example.com/'),",
+        "    indexedDB: () => (globalThis as any).indexedDB.open('x'),",
+        "    caches: () => (globalThis as any).caches.open('x'),",
+        '  };',
+        '  for (const [name, attempt] of Object.entries(attempts)) {',
+        '    try { attempt(); console.log(`${name}: allowed`); } catch (error) { console.log(`${name}: blocked`); }',
+        '  }',
+        "  try { await fetch('https://example.com/'); console.log('network: allowed'); } catch { console.log('network: blocked'); }",
+        '}',
+      ].join('\n'),
+    );
+    await run();
+    await waitForStatus(/Finished/);
+    const text = await consoleText();
+    for (const name of [
+      'localStorage',
+      'cookie',
+      'parent',
+      'top',
+      'indexedDB',
+      'caches',
+      'network',
+    ]) {
+      expect(text).toContain(`${name}: blocked`);
+    }
+    expect(text).toMatch(
+      /example\.com\/ was blocked: this sandbox reaches only http:\/\/server\.test\//,
+    );
+    const after = await page.evaluate(() => ({
+      title: document.title,
+      url: location.href,
+      stored: localStorage.getItem('docs-own'),
+      cookie: document.cookie,
+    }));
+    expect(after).toEqual({ ...before, stored: 'kept', cookie: 'docs=kept' });
+  });
+});

@@ -31,6 +31,8 @@ export default defineConfig({
       components: {
         // Starlight's search button is named "Search" but also shows "Ctrl K" (axe label-content-name-mismatch).
         Search: './src/components/Search.astro',
+        // Appends each chapter's "Related patterns" from its frontmatter.
+        MarkdownContent: './src/components/MarkdownContent.astro',
       },
       // The links validator fails the production build on any broken internal link or anchor.
       plugins: [starlightLinksValidator({ errorOnRelativeLinks: false })],

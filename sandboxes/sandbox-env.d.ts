@@ -3,6 +3,8 @@
 /** The URLs of every host in the current run, by host name. */
 interface SandboxEnv {
   hosts: Record<string, URL>;
+  /** The sandbox's params (sandbox.json), as the reader set them in the page; defaults elsewhere. */
+  params: Record<string, number>;
 }
 
 /** The server side of one WebSocket connection, passed to a host's `websocket` hooks. */

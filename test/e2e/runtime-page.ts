@@ -23,7 +23,7 @@ export async function startRuntimePage(): Promise<RuntimePageServer> {
     write: false,
     logLevel: 'silent',
   });
-  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>runtime test</title></head><body><h1>runtime test</h1><script>${client.outputFiles[0]!.text}</script></body></html>`;
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>runtime test</title></head><body><h1>runtime test</h1><script>${client.outputFiles[0]?.text ?? ''}</script></body></html>`;
   const server: Server = createServer((request, response) => {
     const body = request.url?.startsWith('/runner.html') ? runner.html : page;
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

@@ -63,8 +63,8 @@ function formatValue(value: unknown, depth: number, seen: Set<unknown>): string 
         (key) =>
           `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : `'${key}'`}: ${formatValue(record[key], depth + 1, seen)}`,
       );
-    const name =
-      value.constructor && value.constructor !== Object ? `${value.constructor.name} ` : '';
+    const { constructor } = value as { constructor?: { name: string } };
+    const name = constructor && constructor !== Object ? `${constructor.name} ` : '';
     return name + wrap(entries, '{', '}');
   } finally {
     seen.delete(value);

@@ -1,4 +1,4 @@
-import type { SandboxManifest } from './types';
+import type { SandboxFault, SandboxManifest, SandboxParam } from './types';
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 const FILE = /^[a-z0-9][a-z0-9.-]*\.ts$/;
@@ -44,13 +44,77 @@ export function parseManifest(raw: unknown, id: string): Required<SandboxManifes
   for (const file of allFiles) {
     if (!(files as string[]).includes(file)) fail(`"files" must list ${file}`);
   }
+  const params = parseParams(value.params, fail);
+  const everyone = [...Object.keys(hosts), ...Object.keys(clients)];
+  const faults = parseFaults(value.faults, everyone, Object.keys(hosts), fail);
+  const limit = value.connectionLimit ?? 0;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
+    fail('expected "connectionLimit" to be a whole number of connections (browsers use 6)');
+  }
   return {
     title: value.title as string,
     hosts,
     clients,
     target: target as string,
     files: files as string[],
+    params,
+    faults,
+    connectionLimit: limit as number,
   };
+}
+
+/** Default values of a manifest's params: what code sees outside the page. */
+export function defaultParams(manifest: Pick<SandboxManifest, 'params'>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(manifest.params ?? {}).map(([name, param]) => [name, param.default]),
+  );
+}
+
+function parseParams(raw: unknown, fail: (what: string) => never): Record<string, SandboxParam> {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return fail('expected "params" to be an object of name → { label, default, min, max }');
+  }
+  const params: Record<string, SandboxParam> = {};
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    const param = value as Partial<SandboxParam> | null;
+    const numbers = [param?.default, param?.min, param?.max];
+    if (
+      !/^[a-zA-Z][a-zA-Z0-9]*$/.test(name) ||
+      typeof param?.label !== 'string' ||
+      !numbers.every((number) => typeof number === 'number' && Number.isFinite(number)) ||
+      (param.step !== undefined && typeof param.step !== 'number')
+    ) {
+      fail(`"params.${name}" needs a camelCase name, a label and numeric default, min and max`);
+    }
+    const checked = param as SandboxParam;
+    if (checked.default < checked.min || checked.default > checked.max) {
+      fail(`"params.${name}": default ${checked.default} is outside ${checked.min}–${checked.max}`);
+    }
+    params[name] = checked;
+  }
+  return params;
+}
+
+function parseFaults(
+  raw: unknown,
+  everyone: string[],
+  hosts: string[],
+  fail: (what: string) => never,
+): SandboxFault[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) return fail('expected "faults" to be a list');
+  return raw.map((value: Partial<SandboxFault> | null, index) => {
+    const kinds = ['drop-connections', 'restart-host'];
+    if (!value || !kinds.includes(value.kind ?? '') || typeof value.label !== 'string') {
+      fail(`"faults[${index}]" needs a kind (${kinds.join(' or ')}), a host and a label`);
+    }
+    const names = value?.kind === 'restart-host' ? hosts : everyone;
+    if (!names.includes(value?.host ?? '')) {
+      fail(`"faults[${index}].host" must be one of ${names.join(', ')}`);
+    }
+    return value as SandboxFault;
+  });
 }
 
 function fileMap(

@@ -27,6 +27,8 @@ export type PageMessage =
 export interface RunOptions {
   /** Added one-way latency per hop in milliseconds. */
   latencyMs: number;
+  /** Values for the manifest's params, as the reader set them. */
+  params: Record<string, number>;
 }
 
 /** Faults a reader can inject while a run goes on. */

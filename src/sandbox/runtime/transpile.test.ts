@@ -10,12 +10,13 @@ describe('compileFile', () => {
       '}',
     ].join('\n');
     const compiled = compileFile('client.ts', source);
-    const generatedLine = compiled.code.split('\n')[2]!;
+    const generatedLine = compiled.code.split('\n')[2] ?? '';
     const column = generatedLine.indexOf('throw') + 1;
-    expect(column).not.toBe(source.split('\n')[2]!.indexOf('throw') + 1);
+    const throwColumn = (source.split('\n')[2] ?? '').indexOf('throw') + 1;
+    expect(column).not.toBe(throwColumn);
     expect(originalPosition(compiled, 3, column)).toEqual({
       line: 3,
-      column: source.split('\n')[2]!.indexOf('throw') + 1,
+      column: throwColumn,
     });
     expect(compiled.code).toContain("require('./helper.ts')");
   });

@@ -50,8 +50,8 @@ export function originalPosition(
   column: number,
 ): { line: number; column: number } {
   const segments = compiled.lines[line - 1];
-  if (!segments || segments.length === 0) return { line, column };
-  let best = segments[0]!;
+  let best = segments?.[0];
+  if (!segments || !best) return { line, column };
   for (const segment of segments) {
     if (segment[0] <= column - 1) best = segment;
     else break;

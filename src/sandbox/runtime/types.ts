@@ -15,11 +15,41 @@ export interface SandboxManifest {
   target?: string;
   /** Tab order of the files shown; defaults to clients, then hosts. */
   files?: string[];
+  /**
+   * Numbers the reader can turn in the page (a poll interval, a timeout) without editing code.
+   * Code reads them as `env.params.<name>`; Node and StackBlitz runs use the defaults.
+   */
+  params?: Record<string, SandboxParam>;
+  /** Fault buttons shown above the trace, for example "Drop the stream" or "Restart server". */
+  faults?: SandboxFault[];
+  /**
+   * Emulates a browser's HTTP/1.1 limit of open connections per client and host (browsers use 6):
+   * a request beyond it waits until one finishes. Unset means no limit.
+   */
+  connectionLimit?: number;
+}
+
+/** A number the reader can change before a run (see `SandboxManifest.params`). */
+export interface SandboxParam {
+  label: string;
+  default: number;
+  min: number;
+  max: number;
+  step?: number;
+}
+
+/** A fault button: cut every open connection of a host or client, or restart a host (its memory is lost). */
+export interface SandboxFault {
+  kind: 'drop-connections' | 'restart-host';
+  host: string;
+  label: string;
 }
 
 /** What every host and client receives besides its target: the URLs of all hosts in this run. */
 export interface SandboxEnv {
   hosts: Record<string, URL>;
+  /** The values of the manifest's `params`, by name (defaults outside the page). */
+  params: Record<string, number>;
 }
 
 /** The server side of one WebSocket connection, handed to a host's `websocket` hooks. */

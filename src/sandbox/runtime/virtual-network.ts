@@ -25,6 +25,8 @@ export interface VirtualNetworkOptions {
   getHost(name: string): SandboxHostModule | undefined;
   env: SandboxEnv;
   latencyMs: number;
+  /** Open HTTP exchanges allowed per client→host pair (0: unlimited), like a browser's HTTP/1.1 pool. */
+  connectionLimit: number;
   record(event: TraceDraft): void;
   /** Reports an exception thrown by a host's code while it handled network traffic. */
   reportError(host: string, error: unknown): void;
@@ -53,6 +55,8 @@ export class VirtualNetwork {
   private readonly socketOrigin = new WeakMap<object, string>();
   private readonly setCookies = new WeakMap<Response, string[]>();
   private readonly streamingBodies = new WeakSet<Response>();
+  /** Responses made by host code through the sandbox's Response: their body kind is known. */
+  private readonly knownBodies = new WeakSet<Response>();
   /** cookie jar: "from→to" → cookie name → value. */
   private readonly jar = new Map<string, Map<string, string>>();
   /** Open streamed responses and sockets, by the host that serves them, so faults can cut them. */
@@ -60,7 +64,10 @@ export class VirtualNetwork {
   private exchanges = { http: 0, ws: 0 };
   /** Exchanges whose body ended or was aborted: each gets one ending in the trace. */
   private readonly ended = new Set<string>();
+  private readonly releases = new Map<string, () => void>();
   private latencyMs: number;
+  /** Open HTTP exchanges per "from→to" pair, and the requests waiting for one to finish. */
+  private readonly slots = new Map<string, { open: number; waiting: Array<() => void> }>();
 
   constructor(private readonly options: VirtualNetworkOptions) {
     this.latencyMs = options.latencyMs;
@@ -85,7 +92,27 @@ export class VirtualNetwork {
     this.latencyMs = latencyMs;
   }
 
-  /** Cuts every open stream and socket served by `host`, as a network failure would. */
+  /** Waits for a free connection when the pair is at its limit; returns the release function. */
+  private async acquireConnection(pair: string): Promise<() => void> {
+    const limit = this.options.connectionLimit;
+    if (limit <= 0) return () => undefined;
+    let slot = this.slots.get(pair);
+    if (!slot) this.slots.set(pair, (slot = { open: 0, waiting: [] }));
+    const current = slot;
+    if (current.open >= limit) await new Promise<void>((resolve) => current.waiting.push(resolve));
+    else current.open += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // Hand the connection straight to the next waiting request, or free it.
+      const next = current.waiting.shift();
+      if (next) next();
+      else current.open -= 1;
+    };
+  }
+
+  /** Cuts every open stream and socket of `host` (server or client side), as a network failure would. */
   dropConnections(host: string, reason = 'connection dropped'): void {
     const cutters = this.open.get(host);
     if (!cutters) return;
@@ -128,9 +155,11 @@ export class VirtualNetwork {
   private responseClass(): typeof Response {
     const setCookies = this.setCookies;
     const streamingBodies = this.streamingBodies;
+    const knownBodies = this.knownBodies;
     class SandboxResponse extends Response {
       constructor(body?: BodyInit | null, init?: ResponseInit) {
         super(body, init);
+        knownBodies.add(this);
         const cookies = new Headers(init?.headers).getSetCookie();
         if (cookies.length > 0) setCookies.set(this, cookies);
         if (body instanceof ReadableStream) streamingBodies.add(this);
@@ -149,18 +178,23 @@ export class VirtualNetwork {
 
   private hostOf(url: URL): string | undefined {
     const match = /^([a-z][a-z0-9-]*)\.test$/.exec(url.hostname);
-    return match && this.options.hosts.includes(match[1]!) ? match[1] : undefined;
+    const name = match?.[1];
+    return name && this.options.hosts.includes(name) ? name : undefined;
   }
 
   private describeHosts(): string {
     return this.options.hosts.map((name) => `http://${name}.test/`).join(', ');
   }
 
-  private trackOpen(host: string, cut: (reason: string) => void): () => void {
-    let set = this.open.get(host);
-    if (!set) this.open.set(host, (set = new Set()));
-    set.add(cut);
-    return () => set.delete(cut);
+  /** Registers a way to cut an open stream or socket under both of its ends. */
+  private trackOpen(ends: string[], cut: (reason: string) => void): () => void {
+    const sets = ends.map((end) => {
+      let set = this.open.get(end);
+      if (!set) this.open.set(end, (set = new Set()));
+      set.add(cut);
+      return set;
+    });
+    return () => sets.forEach((set) => set.delete(cut));
   }
 
   private delay(): Promise<void> {
@@ -181,7 +215,10 @@ export class VirtualNetwork {
       controller.errorWith(new TypeError(`Failed to fetch: ${message}`));
       return;
     }
+    // Like a browser's HTTP/1.1 pool: past the limit, a request waits before it goes on the wire.
+    const release = await this.acquireConnection(`${from}→${to}`);
     const exchange = `h${++this.exchanges.http}`;
+    this.releases.set(exchange, release);
     const hasBody = incoming.method !== 'GET' && incoming.method !== 'HEAD';
     const body = hasBody ? new Uint8Array(await incoming.arrayBuffer()) : null;
 
@@ -231,9 +268,13 @@ export class VirtualNetwork {
     for (const line of this.setCookies.get(response) ?? [])
       responseHeaders.push(['set-cookie', line]);
 
+    // A body built from a ReadableStream goes out chunked; a string or bytes gets a Content-Length.
+    // For a Response from elsewhere (a proxied fetch), only a Content-Length header says which.
     const isStream =
       response.body !== null &&
-      (this.streamingBodies.has(response) || !response.headers.has('content-length'));
+      (this.knownBodies.has(response)
+        ? this.streamingBodies.has(response)
+        : !response.headers.has('content-length'));
     const nullBody = NULL_BODY_STATUS.has(response.status);
 
     if (nullBody || !isStream || response.body === null) {
@@ -292,12 +333,15 @@ export class VirtualNetwork {
     const cookies = this.setCookies.get(response);
     if (cookies) this.setCookies.set(copy, cookies);
     if (this.streamingBodies.has(response)) this.streamingBodies.add(copy);
+    if (this.knownBodies.has(response)) this.knownBodies.add(copy);
     return copy;
   }
 
   private endExchange(exchange: string, event: TraceDraft): void {
     if (this.ended.has(exchange)) return;
     this.ended.add(exchange);
+    this.releases.get(exchange)?.();
+    this.releases.delete(exchange);
     this.options.record(event);
   }
 
@@ -351,7 +395,8 @@ export class VirtualNetwork {
     to: string,
     response: Response,
   ): ReadableStream<Uint8Array> {
-    const reader = response.body!.getReader();
+    if (!response.body) throw new TypeError('tapStream needs a response with a body');
+    const reader = response.body.getReader();
     const isSse = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
     const decoder = new TextDecoder();
     const parser = isSse
@@ -366,10 +411,11 @@ export class VirtualNetwork {
     let lastDue = 0;
     const stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        untrack = this.trackOpen(from, (reason) => {
+        untrack = this.trackOpen([from, to], (reason) => {
           if (done) return;
           done = true;
-          record({ kind: 'error', exchange, from, to, message: reason });
+          untrack();
+          this.endExchange(exchange, { kind: 'error', exchange, from, to, message: reason });
           controller.error(new TypeError(`network error: ${reason}`));
           void reader.cancel(reason).catch(() => undefined);
         });
@@ -454,9 +500,10 @@ export class VirtualNetwork {
       if (promise instanceof Promise)
         promise.catch((error: unknown) => this.options.reportError(to, error));
     };
-    const untrack = this.trackOpen(to, (reason) => {
+    const untrack = this.trackOpen([to, from], (reason) => {
       if (closed) return;
       closed = true;
+      untrack();
       record({ kind: 'ws-close', exchange, from: to, to: from, code: 1006, reason });
       client.close(4000, reason);
     });

@@ -11,6 +11,7 @@ import {
   type PageMessage,
   type RunnerMessage,
 } from './protocol';
+import { defaultParams } from './manifest';
 import { compileFile, originalPosition, SandboxSyntaxError, type CompiledFile } from './transpile';
 import { virtualHostUrl, type SandboxEnv, type SandboxHostModule, type TraceEvent } from './types';
 import { VirtualNetwork, type NetworkBindings, type TraceDraft } from './virtual-network';
@@ -157,7 +158,7 @@ function describeError(error: unknown): string {
 function ownerOf(error: unknown): string | undefined {
   if (error instanceof SandboxSyntaxError) return fileOwner.get(error.file);
   const match = error instanceof Error ? /([\w.-]+\.ts):\d+:\d+/.exec(error.stack ?? '') : null;
-  return match ? fileOwner.get(match[1]!) : undefined;
+  return match?.[1] ? fileOwner.get(match[1]) : undefined;
 }
 
 function reportError(host: string, error: unknown, prefix = ''): void {
@@ -239,24 +240,27 @@ async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise
     hosts: Object.fromEntries(
       Object.keys(manifest.hosts).map((name) => [name, virtualHostUrl(name)]),
     ),
+    params: { ...defaultParams(manifest), ...message.options.params },
   };
   network = new VirtualNetwork({
     hosts: Object.keys(manifest.hosts),
     getHost: (name) => hostModules.get(name),
     env,
     latencyMs: message.options.latencyMs,
+    connectionLimit: manifest.connectionLimit,
     record,
     reportError: (host, error) => reportError(host, error),
     log: write,
   });
   network.start();
+  const activeNetwork = network;
   const clientBindings = network.bindings(Object.keys(manifest.clients)[0] ?? 'client');
   // Code that reaches for the globals directly still goes through the virtual network.
   Object.assign(self, { EventSource: clientBindings.EventSource });
 
   const startHost = (name: string): void => {
     try {
-      const module = loadEntry(name, manifest.hosts[name]!, network!.bindings(name));
+      const module = loadEntry(name, manifest.hosts[name] ?? '', activeNetwork.bindings(name));
       if (
         typeof module !== 'object' ||
         module === null ||
@@ -282,7 +286,7 @@ async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise
   const results = await Promise.allSettled(
     Object.entries(manifest.clients).map(async ([name, file]) => {
       try {
-        const main = loadEntry(name, file, network!.bindings(name));
+        const main = loadEntry(name, file, activeNetwork.bindings(name));
         if (typeof main !== 'function') {
           throw new TypeError(`${file} must export default async function main(server: URL) { … }`);
         }

@@ -42,7 +42,9 @@ export class ConsoleView {
       this.droppedLine = this.line('sandbox', 'warn', '');
       this.list.append(this.droppedLine);
     }
-    this.droppedLine.lastElementChild!.textContent = `… ${count.toLocaleString('en')} more lines not shown (output is capped per run)`;
+    const text = this.droppedLine.lastElementChild;
+    if (text)
+      text.textContent = `… ${count.toLocaleString('en')} more lines not shown (output is capped per run)`;
   }
 
   private schedule(): void {

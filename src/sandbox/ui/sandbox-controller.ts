@@ -19,6 +19,13 @@ export interface SandboxData {
   chapterUrl: string;
 }
 
+/** The element Sandbox.astro always renders; missing means the markup and this code disagree. */
+function required<T extends HTMLElement = HTMLElement>(root: ParentNode, selector: string): T {
+  const element = root.querySelector<T>(selector);
+  if (!element) throw new Error(`<bcp-sandbox> markup has no ${selector}`);
+  return element;
+}
+
 type Status = 'idle' | 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
 
 export class SandboxController {
@@ -36,15 +43,34 @@ export class SandboxController {
     private readonly data: SandboxData,
   ) {
     this.texts = { ...data.files };
-    this.consoleView = new ConsoleView(
-      root.querySelector<HTMLOListElement>('[data-console-lines]')!,
-    );
-    this.traceView = new TraceView(root.querySelector<HTMLElement>('[data-trace]')!, {
+    this.consoleView = new ConsoleView(required<HTMLOListElement>(root, '[data-console-lines]'));
+    this.traceView = new TraceView(required(root, '[data-trace]'), {
       hosts: this.hostOrder(),
       onControl: (action) => this.current?.control(action),
-      faults: this.faults(),
+      faults: [],
     });
+    for (const button of root.querySelectorAll<HTMLButtonElement>('[data-fault]')) {
+      const fault = data.manifest.faults[Number(button.dataset.fault)];
+      if (!fault) continue;
+      button.addEventListener('click', () =>
+        this.current?.control({ kind: fault.kind, host: fault.host }),
+      );
+    }
     this.restoreEdits();
+  }
+
+  /** The params as the reader set them, clamped to what the chapter allows. */
+  private params(): Record<string, number> {
+    const values: Record<string, number> = {};
+    for (const [name, param] of Object.entries(this.data.manifest.params)) {
+      const input = this.root.querySelector<HTMLInputElement>(`[data-param="${name}"]`);
+      const value = Number(input?.value);
+      values[name] = Number.isFinite(value)
+        ? Math.min(param.max, Math.max(param.min, value))
+        : param.default;
+      if (input && Number(input.value) !== values[name]) input.value = String(values[name]);
+    }
+    return values;
   }
 
   /** Clients first, then hosts: the order of lifelines in the diagram. */
@@ -52,15 +78,8 @@ export class SandboxController {
     return [...Object.keys(this.data.manifest.clients), ...Object.keys(this.data.manifest.hosts)];
   }
 
-  private faults() {
-    return Object.keys(this.data.manifest.hosts).flatMap((host) => [
-      { label: `Drop ${host}'s connections`, action: { kind: 'drop-connections' as const, host } },
-      { label: `Restart ${host}`, action: { kind: 'restart-host' as const, host } },
-    ]);
-  }
-
   private el<T extends HTMLElement>(selector: string): T {
-    return this.root.querySelector<T>(selector)!;
+    return required<T>(this.root, selector);
   }
 
   private notice(text: string, actions: Array<{ label: string; run(): void }> = []): void {
@@ -168,11 +187,9 @@ export class SandboxController {
       const { createEditor } = await this.editorModule;
       editor = this.editors.get(file);
       if (!editor) {
-        const panel = this.root.querySelector<HTMLElement>(
-          `[role="tabpanel"][data-file="${file}"]`,
-        )!;
-        const host = panel.querySelector<HTMLElement>('[data-editor]')!;
-        const staticCode = panel.querySelector<HTMLElement>('[data-static]')!;
+        const panel = required(this.root, `[role="tabpanel"][data-file="${file}"]`);
+        const host = required(panel, '[data-editor]');
+        const staticCode = required(panel, '[data-static]');
         editor = createEditor(host, this.texts[file] ?? '', {
           label: `Edit ${file}`,
           describedBy: `${this.root.id}-editor-help`,
@@ -202,6 +219,9 @@ export class SandboxController {
     this.root.dataset.status = status;
     const running = status === 'starting' || status === 'running';
     this.el<HTMLButtonElement>('[data-action="stop"]').disabled = !running;
+    for (const button of this.root.querySelectorAll<HTMLButtonElement>('[data-fault]')) {
+      button.disabled = status !== 'running';
+    }
     this.el<HTMLElement>('[data-status]').textContent = text;
   }
 
@@ -226,7 +246,7 @@ export class SandboxController {
     const handle: RunHandle = runner.run(
       this.data.manifest,
       files,
-      { latencyMs: this.traceView.latency() },
+      { latencyMs: this.traceView.latency(), params: this.params() },
       {
         onStarted: () => this.isCurrent(handle) && this.setStatus('running', 'Running…'),
         onConsole: (entries) => this.isCurrent(handle) && this.consoleView.add(entries),

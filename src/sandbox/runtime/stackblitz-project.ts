@@ -1,0 +1,151 @@
+/**
+ * Builds the "Open in StackBlitz" project for a sandbox: a plain Node project made of the sandbox's
+ * own files plus run.ts, the same wiring the Node harness uses. Environment-neutral and pure; the two
+ * source texts come in through the bundler's `?raw` imports, so there is one copy of each in the repo.
+ */
+import runSource from '../node/stackblitz-run.ts?raw';
+import envTypes from '../../../sandboxes/sandbox-env.d.ts?raw';
+import type { SandboxManifest } from './types.ts';
+
+/** The shape `@stackblitz/sdk` takes for `openProject` / `embedProject`. */
+export interface StackblitzProject {
+  title: string;
+  description: string;
+  template: 'node';
+  files: Record<string, string>;
+}
+
+/**
+ * Versions pinned to a major. StackBlitz's Node lags (18–20), so each must still support Node 18:
+ * eventsource 4+ and 5 need Node 20+ and 22+, hence 3.
+ */
+export const STACKBLITZ_DEPENDENCIES = {
+  eventsource: '^3.0.7',
+  tsx: '^4.20.0',
+  ws: '^8.18.0',
+} as const;
+
+export const STACKBLITZ_DEV_DEPENDENCIES = {
+  '@types/node': '^20.19.0',
+  '@types/ws': '^8.18.0',
+} as const;
+
+/**
+ * Creates the StackBlitz project for sandbox `id`. `files` holds the sandbox's files by name
+ * (at least every file the manifest names); they are copied unchanged.
+ *
+ * @example
+ * const project = createStackblitzProject('request-response', manifest, {
+ *   'client.ts': clientSource,
+ *   'server.ts': serverSource,
+ * }, { chapterUrl: 'https://example.org/patterns/request-response/' });
+ * sdk.openProject(project, { openFile: 'client.ts' });
+ */
+export function createStackblitzProject(
+  id: string,
+  manifest: SandboxManifest,
+  files: Record<string, string>,
+  options: { chapterUrl?: string } = {},
+): StackblitzProject {
+  const hostNames = Object.keys(manifest.hosts);
+  const target = manifest.target ?? hostNames[0] ?? 'server';
+  const named = [
+    ...new Set([
+      ...(manifest.files ?? []),
+      ...Object.values(manifest.clients),
+      ...Object.values(manifest.hosts),
+    ]),
+  ];
+  for (const file of named) {
+    if (typeof files[file] !== 'string')
+      throw new Error(`createStackblitzProject(${id}): missing ${file}`);
+  }
+
+  const sandboxFiles: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files)) {
+    // Only the sandbox's own source files: tests and the manifest are generated or left out.
+    if (name.endsWith('.ts') && !name.endsWith('.test.ts')) sandboxFiles[name] = text;
+  }
+
+  const packageJson = {
+    name: `sandbox-${id}`,
+    private: true,
+    type: 'module',
+    description: manifest.title,
+    scripts: { start: 'tsx run.ts' },
+    dependencies: STACKBLITZ_DEPENDENCIES,
+    devDependencies: STACKBLITZ_DEV_DEPENDENCIES,
+  };
+
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      lib: ['ES2022', 'DOM'],
+      types: ['node'],
+      strict: true,
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      verbatimModuleSyntax: true,
+      skipLibCheck: true,
+    },
+    include: ['*.ts'],
+  };
+
+  const sandboxJson = {
+    title: manifest.title,
+    hosts: manifest.hosts,
+    clients: manifest.clients,
+    target,
+    files: manifest.files ?? named,
+    // run.ts gives the code each param's default as env.params.<name>.
+    ...(manifest.params ? { params: manifest.params } : {}),
+  };
+
+  const hostList = hostNames
+    .map((name) => `- \`${manifest.hosts[name]}\` — the \`${name}\` host`)
+    .join('\n');
+  const clientList = Object.entries(manifest.clients)
+    .map(([name, file]) => `- \`${file}\` — the \`${name}\` client (it talks to \`${target}\`)`)
+    .join('\n');
+  const readme = `# ${manifest.title}
+
+The \`${id}\` sandbox from *Backend Communication Patterns*${options.chapterUrl ? `: read the chapter at ${options.chapterUrl}` : ''}.
+
+## Run it
+
+\`\`\`sh
+npm install
+npm start
+\`\`\`
+
+\`npm start\` runs \`run.ts\`: it serves each host on a real port on 127.0.0.1 with \`node:http\`
+(WebSocket hooks through the \`ws\` package), then runs each client against it and prints every line
+labelled with the host that printed it. Edit the files and run it again.
+
+## Files
+
+${clientList}
+${hostList}
+- \`sandbox.json\` — which file is which host or client
+- \`run.ts\` — the wiring: ports, a cookie jar for the client's \`fetch\` (as a browser keeps one),
+  \`EventSource\` (the \`eventsource\` package) and \`WebSocket\`
+- \`sandbox-env.d.ts\` — the types of \`env\` and of a WebSocket peer
+`;
+
+  return {
+    title: `${id} — Backend Communication Patterns`,
+    description: manifest.title,
+    template: 'node',
+    files: {
+      ...sandboxFiles,
+      'sandbox.json': `${JSON.stringify(sandboxJson, null, 2)}\n`,
+      'sandbox-env.d.ts': envTypes,
+      'run.ts': runSource,
+      'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
+      'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
+      'README.md': readme,
+    },
+  };
+}

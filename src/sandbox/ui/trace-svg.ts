@@ -1,0 +1,233 @@
+/**
+ * Draws a trace as a sequence diagram: one lifeline per host, one arrow per message, bars where a
+ * request is held or a stream stays open. Pure: it returns a small element tree that becomes an SVG
+ * string at build time ({@link toSvgString}) or DOM nodes in the page (trace-view.ts), so event text
+ * is never parsed as markup. Colours come from classes styled in trace-view.css.
+ */
+import { describeMessage, type TraceExchange, type TraceMessage } from './trace-model';
+
+/** An SVG element: tag, attributes, children, or text content. */
+export interface SvgNode {
+  tag: string;
+  attrs: Record<string, string | number>;
+  children?: SvgNode[];
+  text?: string;
+}
+
+export interface DiagramInput {
+  hosts: readonly string[];
+  messages: readonly TraceMessage[];
+  exchanges: Iterable<TraceExchange>;
+  /** Time of the latest event: a request still unanswered this long after it was sent is drawn as held. */
+  elapsed?: number;
+}
+
+export interface DiagramOptions {
+  /** First and one-past-last message row to draw (default: all). Rows keep their place in the run. */
+  start?: number;
+  end?: number;
+  /** The message drawn as selected. */
+  selected?: number;
+  /** Accessible title and description; without a title the SVG is decorative (aria-hidden). */
+  title?: string;
+  desc?: string;
+  /** Unique prefix for element ids (needed when a page shows several diagrams). */
+  id?: string;
+}
+
+export const LAYOUT = {
+  /** Left gutter for the time column. */
+  gutter: 72,
+  lane: 170,
+  head: 44,
+  row: 28,
+  foot: 12,
+  /** A request answered later than this is drawn as held. */
+  heldMs: 100,
+} as const;
+
+const el = (
+  tag: string,
+  attrs: Record<string, string | number>,
+  children?: SvgNode[],
+  text?: string,
+): SvgNode => {
+  const node: SvgNode = { tag, attrs };
+  if (children) node.children = children;
+  if (text !== undefined) node.text = text;
+  return node;
+};
+
+/** Width of a diagram with `hosts` lifelines. */
+export function diagramWidth(hostCount: number): number {
+  return LAYOUT.gutter + Math.max(1, hostCount) * LAYOUT.lane;
+}
+
+/** Centre x of lifeline `i`. */
+const laneX = (i: number): number => LAYOUT.gutter + i * LAYOUT.lane + LAYOUT.lane / 2;
+
+function fit(text: string, px: number): string {
+  const max = Math.max(4, Math.floor(px / 6.6));
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Whether an exchange is drawn with a bar: held long before its answer, streamed, or a WebSocket. */
+function hasBar(exchange: TraceExchange, now: number): boolean {
+  if (exchange.protocol === 'ws' || exchange.sse) return true;
+  if (exchange.chunked && exchange.lastMessage > (exchange.responseMessage ?? Infinity))
+    return true;
+  return (exchange.response?.t ?? exchange.end ?? now) - exchange.start >= LAYOUT.heldMs;
+}
+
+/** Most bars drawn at once: beyond this, bars would hide the arrows anyway. */
+const MAX_BARS = 48;
+
+/**
+ * The sequence diagram of `input` (or of its rows `start`…`end`, for a virtualized live view) as an
+ * element tree.
+ *
+ * @example
+ * const svg = toSvgString(renderDiagram({ hosts: model.hosts, messages: model.messages, exchanges: model.exchanges.values() }, { title: 'Request–response' }));
+ */
+export function renderDiagram(input: DiagramInput, options: DiagramOptions = {}): SvgNode {
+  const { hosts, messages } = input;
+  const start = Math.max(0, options.start ?? 0);
+  const end = Math.min(messages.length, options.end ?? messages.length);
+  const rows = Math.max(0, end - start);
+  const width = diagramWidth(hosts.length);
+  const height = LAYOUT.head + rows * LAYOUT.row + LAYOUT.foot;
+  const rowY = (index: number): number =>
+    LAYOUT.head + (index - start) * LAYOUT.row + LAYOUT.row / 2;
+  const lane = new Map(hosts.map((host, i) => [host, i]));
+  const children: SvgNode[] = [];
+
+  const labelId = `${options.id ?? 'tv'}-title`;
+  if (options.title) children.push(el('title', { id: labelId }, undefined, options.title));
+  if (options.desc) children.push(el('desc', { id: `${labelId}-desc` }, undefined, options.desc));
+
+  // Lifelines and host names.
+  hosts.forEach((host, i) => {
+    const x = laneX(i);
+    children.push(
+      el('line', { class: 'tv-lifeline', x1: x, y1: LAYOUT.head - 6, x2: x, y2: height - 2 }),
+      el('rect', {
+        class: 'tv-host-box',
+        x: x - LAYOUT.lane / 2 + 10,
+        y: 6,
+        width: LAYOUT.lane - 20,
+        height: 26,
+        rx: 4,
+      }),
+      el(
+        'text',
+        { class: 'tv-host', x, y: 24, 'text-anchor': 'middle' },
+        undefined,
+        fit(host, LAYOUT.lane - 28),
+      ),
+    );
+  });
+
+  // Bars for held requests, streams and open sockets, clipped to the rows drawn.
+  const lastIndex = messages.length - 1;
+  const now = input.elapsed ?? messages.at(-1)?.t ?? 0;
+  let bars = 0;
+  for (const exchange of input.exchanges) {
+    const open = exchange.end === undefined;
+    if (exchange.firstMessage >= end || (!open && exchange.lastMessage < start)) continue;
+    if (bars >= MAX_BARS || !hasBar(exchange, now)) continue;
+    bars += 1;
+    const until =
+      exchange.end === undefined ? Math.max(lastIndex, exchange.lastMessage) : exchange.lastMessage;
+    const from = Math.max(exchange.firstMessage, start);
+    const to = Math.min(until, end - 1);
+    if (to < from) continue;
+    const offset = (Number(exchange.id.slice(1)) % 3) * 5;
+    const barFor = (host: string, side: number): void => {
+      const i = lane.get(host);
+      if (i === undefined) return;
+      const y1 = from === exchange.firstMessage ? rowY(from) : LAYOUT.head;
+      const y2 = to === until && exchange.end !== undefined ? rowY(to) : rowY(to) + LAYOUT.row / 2;
+      children.push(
+        el('rect', {
+          class: `tv-bar${exchange.end === undefined ? ' tv-bar-open' : ''}`,
+          x: laneX(i) + side * (4 + offset) - (side < 0 ? 6 : 0),
+          y: y1,
+          width: 6,
+          height: Math.max(4, y2 - y1),
+          rx: 2,
+        }),
+      );
+    };
+    barFor(exchange.server, 1);
+    if (exchange.protocol === 'ws') barFor(exchange.client, -1);
+  }
+
+  // One arrow per message.
+  for (let index = start; index < end; index++) {
+    const message = messages[index];
+    if (!message) continue;
+    const y = rowY(index);
+    const a = lane.get(message.from) ?? 0;
+    const b = lane.get(message.to) ?? 0;
+    const x1 = laneX(a);
+    const x2 = laneX(b) + (a === b ? 40 : 0);
+    const dir = x2 >= x1 ? 1 : -1;
+    const status = message.kind === 'response' ? message.events[0] : undefined;
+    const statusClass =
+      status?.kind === 'response' ? ` tv-status-${Math.floor(status.status / 100)}` : '';
+    const rowClass = `tv-row tv-${message.kind}${statusClass}${options.selected === index ? ' tv-selected' : ''}`;
+    const tip = x2 - dir * 2;
+    const row: SvgNode[] = [
+      el('rect', { class: 'tv-hit', x: 0, y: y - LAYOUT.row / 2, width, height: LAYOUT.row }),
+      el('text', { class: 'tv-time', x: 6, y: y + 4 }, undefined, `${message.t.toFixed(1)} ms`),
+      el('line', { class: 'tv-arrow', x1, y1: y + 4, x2: tip - dir * 6, y2: y + 4 }),
+      el('polygon', {
+        class: 'tv-head',
+        points: `${tip},${y + 4} ${tip - dir * 8},${y} ${tip - dir * 8},${y + 8}`,
+      }),
+      el(
+        'text',
+        { class: 'tv-label', x: (x1 + x2) / 2, y: y - 2, 'text-anchor': 'middle' },
+        undefined,
+        fit(message.label, Math.max(Math.abs(x2 - x1), 90) - 8),
+      ),
+      el('title', {}, undefined, describeMessage(message)),
+    ];
+    children.push(el('g', { class: rowClass, 'data-index': index }, row));
+  }
+
+  const attrs: Record<string, string | number> = {
+    xmlns: 'http://www.w3.org/2000/svg',
+    class: 'tv-diagram',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+  };
+  if (options.title) {
+    attrs.role = 'img';
+    attrs['aria-labelledby'] = options.desc ? `${labelId} ${labelId}-desc` : labelId;
+  } else {
+    attrs['aria-hidden'] = 'true';
+  }
+  return el('svg', attrs, children);
+}
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+
+/** Serializes an element tree to SVG markup, escaping every attribute and text. */
+export function toSvgString(node: SvgNode): string {
+  const attrs = Object.entries(node.attrs)
+    .map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`)
+    .join('');
+  const inner =
+    (node.text !== undefined ? escapeXml(node.text) : '') +
+    (node.children ?? []).map(toSvgString).join('');
+  return `<${node.tag}${attrs}>${inner}</${node.tag}>`;
+}

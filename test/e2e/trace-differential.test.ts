@@ -1,0 +1,89 @@
+/**
+ * Differential test: every sandbox runs twice, in headless Chromium (the in-page virtual network)
+ * and in Node over real loopback sockets (the harness). Both traces must tell the same story:
+ * methods, paths, statuses, SSE event counts and WebSocket message counts, timings aside.
+ * The Node harness's own fixtures run too, as extra shapes of traffic (proxy, SSE, WebSocket, cookies…).
+ */
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSandboxInNode } from '../../src/sandbox/node/harness';
+import type { SandboxRunner } from '../../src/sandbox/runtime/runner-client';
+import type { TraceEvent } from '../../src/sandbox/runtime/types';
+import { traceSignature } from '../../src/sandbox/ui/trace-model';
+import { launchChromium } from './helpers';
+import { readSandboxFolder, startRuntimePage, type RuntimePageServer } from './runtime-page';
+
+const root = new URL('../../', import.meta.url).pathname;
+/** Folders holding a sandbox.json, found by glob so a new sandbox is tested without editing this file. */
+const folders = (dir: string): string[] =>
+  readdirSync(join(root, dir), { withFileTypes: true })
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(join(root, dir, entry.name, 'sandbox.json')),
+    )
+    .map((entry) => join(dir, entry.name))
+    .sort();
+
+const sandboxes = folders('sandboxes');
+// "stuck" never finishes by design (it tests the harness's timeout), so it has no sequence to compare.
+const fixtures = folders('src/sandbox/node/fixtures').filter((dir) => !dir.endsWith('/stuck'));
+
+let server: RuntimePageServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startRuntimePage();
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.addInitScript('window.__name = (f) => f');
+  await page.goto(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function runInPage(dir: string): Promise<{ end: string; trace: TraceEvent[] }> {
+  const sandbox = await readSandboxFolder(join(root, dir));
+  return page.evaluate(async ({ manifest, files }) => {
+    const runtime = (
+      window as unknown as { SandboxRuntime: { SandboxRunner: typeof SandboxRunner } }
+    ).SandboxRuntime;
+    const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
+    const trace: TraceEvent[] = [];
+    const end = await new Promise<string>((resolve) =>
+      runner.run(
+        manifest,
+        files,
+        { latencyMs: 0, params: {} },
+        {
+          onTrace: (events: TraceEvent[]) => trace.push(...events),
+          onFinished: (ok: boolean) => resolve(`finished ok=${ok}`),
+          onKilled: (reason: string) => resolve(`killed: ${reason}`),
+        },
+      ),
+    );
+    return { end, trace };
+  }, sandbox);
+}
+
+async function compare(dir: string): Promise<void> {
+  const inPage = await runInPage(dir);
+  const inNode = await runSandboxInNode(join(root, dir));
+  expect(inPage.end).toBe('finished ok=true');
+  const signature = traceSignature(inPage.trace);
+  expect(signature.length, 'the sandbox sent no traffic').toBeGreaterThan(0);
+  expect(signature).toEqual(traceSignature(inNode.trace));
+}
+
+describe('in-page and real-socket traces agree, for every sandbox', () => {
+  it('finds the sandboxes', () => expect(sandboxes.length).toBeGreaterThan(0));
+  it.each(sandboxes)('%s', compare);
+});
+
+describe('in-page and real-socket traces agree, for the harness fixtures', () => {
+  it.each(fixtures)('%s', compare);
+});

@@ -1,0 +1,63 @@
+// A bare page with the traffic view (trace-view.ts + its CSS) and the page-side runner client, next
+// to the real sandbox runner, so tests drive the view with real runs without the docs site.
+// Starlight-like theme variables are set for light and `data-theme="dark"`, as the site sets them.
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { buildRunner } from '../../scripts/sandbox-runner.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+const THEME = `
+:root { --sl-color-white:#17181c; --sl-color-gray-1:#24272f; --sl-color-gray-2:#353841; --sl-color-gray-3:#545861;
+  --sl-color-gray-4:#888b96; --sl-color-gray-5:#c0c2c7; --sl-color-gray-6:#eceef2; --sl-color-gray-7:#f5f6f8;
+  --sl-color-black:#fff; --sl-color-bg:#fff; --sl-color-bg-nav:#f5f6f8; --sl-color-text:#23262f;
+  --sl-color-accent-low:#dee0fb; --sl-color-accent:#4f58e0; --sl-color-accent-high:#1e2280; --sl-color-text-accent:#3b46c4;
+  --sl-color-green-high:#0b5a27; --sl-color-orange-high:#6b3300; --sl-color-red-high:#7a1212; color-scheme: light; }
+:root[data-theme='dark'] { --sl-color-white:#fff; --sl-color-gray-1:#eceef2; --sl-color-gray-2:#c0c2c7; --sl-color-gray-3:#888b96;
+  --sl-color-gray-4:#545861; --sl-color-gray-5:#353841; --sl-color-gray-6:#24272f; --sl-color-black:#17181c;
+  --sl-color-bg:#17181c; --sl-color-bg-nav:#24272f; --sl-color-text:#c0c2c7; --sl-color-accent-low:#171b53;
+  --sl-color-accent:#5d68e8; --sl-color-accent-high:#c4c8f7; --sl-color-text-accent:#c4c8f7;
+  --sl-color-green-high:#a8f0c0; --sl-color-orange-high:#fecba1; --sl-color-red-high:#ffc6c6; color-scheme: dark; }
+body { margin: 0; padding: 1rem; background: var(--sl-color-bg); color: var(--sl-color-text); font-family: system-ui, sans-serif; }
+*, *::before, *::after { box-sizing: border-box; }
+main { max-width: 72rem; margin: 0 auto; }
+`;
+
+export interface TracePageServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts `/` (the bare page, exposing `window.TraceTest.{SandboxRunner, TraceView}`) and `/runner.html`. */
+export async function startTracePage(): Promise<TracePageServer> {
+  const runner = await buildRunner();
+  const bundle = await build({
+    stdin: {
+      contents: `export { SandboxRunner } from './src/sandbox/runtime/runner-client.ts';
+export { TraceView } from './src/sandbox/ui/trace-view.ts';`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    globalName: 'TraceTest',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const css = await readFile(`${root}src/sandbox/ui/trace-view.css`, 'utf8');
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>trace view test</title><style>${THEME}${css}</style></head><body><main><h1>Trace view</h1><section role="region" aria-label="Network trace"><h3>Network trace</h3><div id="trace"></div></section></main><script>${bundle.outputFiles[0]?.text ?? ''}</script></body></html>`;
+  const server: Server = createServer((request, response) => {
+    const body = request.url?.startsWith('/runner.html') ? runner.html : page;
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

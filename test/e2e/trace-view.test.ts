@@ -1,0 +1,449 @@
+/**
+ * The traffic view in headless Chromium with real sandbox runs: the diagram draws the exchange, the
+ * wire view's byte counts equal the request's bytes, the counters match the trace, and 2,000
+ * requests (and 10,000 events) keep the page responsive while the trace keeps up.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxManifest, TraceEvent } from '../../src/sandbox/runtime/types';
+import { launchChromium } from './helpers';
+import { readSandboxFolder } from './runtime-page';
+import { startTracePage, type TracePageServer } from './trace-page';
+import type { SandboxRunner } from '../../src/sandbox/runtime/runner-client';
+import type { TraceView } from '../../src/sandbox/ui/trace-view';
+
+/** What the bare page exposes, and what the tests leave on it. */
+interface TestGlobals {
+  TraceTest: { SandboxRunner: typeof SandboxRunner; TraceView: typeof TraceView };
+  view: TraceView;
+  controls: unknown[];
+}
+
+const root = new URL('../../', import.meta.url).pathname;
+const shots = join(root, '.tmp/trace-view-shots');
+
+let server: TracePageServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTracePage();
+  browser = await launchChromium();
+  await mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface RunResult {
+  end: string;
+  events: TraceEvent[];
+  longTasks: number[];
+  maxRenderMs: number;
+}
+
+async function openPage(width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  (page as Page & { errors: string[] }).errors = errors;
+  // esbuild (through vitest) names functions with __name; the page has no such helper.
+  await page.addInitScript('window.__name = (f) => f');
+  await page.goto(server.url);
+  return page;
+}
+
+/** Runs a sandbox in the page with a TraceView on `#trace`, collecting the raw events and long tasks. */
+function runInPage(
+  page: Page,
+  sandbox: { manifest: Required<SandboxManifest>; files: Record<string, string> },
+): Promise<RunResult> {
+  return page.evaluate(async ({ manifest, files }) => {
+    const { SandboxRunner, TraceView } = (window as unknown as TestGlobals).TraceTest;
+    const longTasks: number[] = [];
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((entry) => longTasks.push(entry.duration)),
+    ).observe({ type: 'longtask', buffered: true });
+    const hosts = [...Object.keys(manifest.clients), ...Object.keys(manifest.hosts)];
+    const controls: unknown[] = [];
+    const view = new TraceView(document.getElementById('trace') as HTMLElement, {
+      hosts,
+      name: 'test',
+      onControl: (action: unknown) => controls.push(action),
+      faults: [
+        {
+          label: 'Drop connections',
+          action: { kind: 'drop-connections', host: hosts.at(-1) ?? 'server' },
+        },
+      ],
+    });
+    (window as unknown as TestGlobals).view = view;
+    (window as unknown as TestGlobals).controls = controls;
+    const runner = await SandboxRunner.connect(new URL('/runner.html', location.href));
+    const events: TraceEvent[] = [];
+    const end = await new Promise<string>((resolve) =>
+      runner.run(
+        manifest,
+        files,
+        { latencyMs: 0, params: {} },
+        {
+          onTrace: (batch: TraceEvent[]) => {
+            events.push(...batch);
+            view.add(batch);
+          },
+          onFinished: (ok: boolean) => {
+            view.finish();
+            resolve(`finished ok=${ok}`);
+          },
+          onKilled: (reason: string) => {
+            view.finish();
+            resolve(`killed: ${reason}`);
+          },
+        },
+      ),
+    );
+    // Let the view draw the last batch.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    return { end, events, longTasks, maxRenderMs: view.maxRenderMs };
+  }, sandbox);
+}
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+const target = (url: string): string => {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+};
+/** Bytes of an HTTP/1.1 head, computed here independently of trace-model.ts. */
+const head = (startLine: string, headers: Array<[string, string]>): number =>
+  bytes(`${startLine}\r\n`) +
+  headers.reduce((sum, [name, value]) => sum + bytes(`${name}: ${value}\r\n`), 0) +
+  2;
+
+describe('the traffic view on the request-response sandbox', () => {
+  let page: Page;
+  let result: RunResult;
+
+  beforeAll(async () => {
+    page = await openPage();
+    result = await runInPage(
+      page,
+      await readSandboxFolder(join(root, 'sandboxes/request-response')),
+    );
+  });
+
+  afterAll(() => page?.close());
+
+  it('draws the exchange: 2 requests and 2 responses, as arrows and as list rows', async () => {
+    expect(result.end).toBe('finished ok=true');
+    expect(await page.locator('#trace svg g.tv-request').count()).toBe(2);
+    expect(await page.locator('#trace svg g.tv-response').count()).toBe(2);
+    const rows = await page.locator('#trace [role="option"]').allTextContents();
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatch(/^\d+\.\d ms client → server POST \/uploads \d+ B$/);
+    expect(rows[1]).toMatch(/server → client 201 Created/);
+    expect(rows[3]).toMatch(/server → client 400 Bad Request/);
+    expect(await page.locator('#trace .tv-diagram-head text.tv-host').allTextContents()).toEqual([
+      'client',
+      'server',
+    ]);
+  });
+
+  it('shows the first request on the wire with the byte counts of its real bytes (keyboard: Home, Enter)', async () => {
+    await page.locator('#trace [role="listbox"]').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const request = result.events.find((event) => event.kind === 'request');
+    if (request?.kind !== 'request') throw new Error('the trace has no request');
+    // The body the client sends, independent of the trace.
+    const body = JSON.stringify({ fileName: 'cat.png', sizeBytes: 48213 });
+    expect(request.bodySize).toBe(bytes(body));
+    const startLine = `POST ${target(request.url)} HTTP/1.1`;
+    const expected = [
+      bytes(startLine) + 2,
+      ...request.headers.map(([name, value]) => bytes(`${name}: ${value}`) + 2),
+      2,
+      bytes(body),
+    ];
+    const rows = page.locator('#trace .tv-wire tbody tr');
+    const counts = (await rows.locator('td.tv-bytes').allTextContents()).map(Number);
+    expect(counts).toEqual(expected);
+    expect(Number(await page.locator('#trace .tv-wire tfoot .tv-bytes').textContent())).toBe(
+      head(startLine, request.headers) + bytes(body),
+    );
+    expect(await rows.first().locator('code').textContent()).toBe('POST /uploads HTTP/1.1');
+    expect(await rows.last().locator('code').textContent()).toBe(body);
+    expect(await page.locator('#trace [aria-selected="true"]').count()).toBe(1);
+    // Arrow keys move between messages.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await rows.first().locator('code').textContent()).toBe('HTTP/1.1 201 Created');
+  });
+
+  it('counts what the trace holds, per host (headers include chunked framing)', async () => {
+    const requests = result.events.filter((event) => event.kind === 'request');
+    const responses = result.events.filter((event) => event.kind === 'response');
+    const chunks = result.events.filter((event) => event.kind === 'body-chunk');
+    const requestHeads = requests.reduce(
+      (sum, event) =>
+        sum +
+        (event.kind === 'request'
+          ? head(`${event.method} ${target(event.url)} HTTP/1.1`, event.headers)
+          : 0),
+      0,
+    );
+    const requestBodies = requests.reduce(
+      (sum, event) => sum + (event.kind === 'request' ? event.bodySize : 0),
+      0,
+    );
+    const responseHeadsOnly = responses.reduce(
+      (sum, event) =>
+        sum +
+        (event.kind === 'response'
+          ? head(`HTTP/1.1 ${event.status} ${event.statusText}`, event.headers)
+          : 0),
+      0,
+    );
+    const responseBodies = chunks.reduce(
+      (sum, event) => sum + (event.kind === 'body-chunk' ? event.size : 0),
+      0,
+    );
+    // A chunked body adds "<hex size>\r\n" and "\r\n" around each chunk and "0\r\n\r\n" at its end.
+    const chunked = new Set(
+      responses.flatMap((event) =>
+        event.kind === 'response' &&
+        event.headers.some(
+          ([name, value]) => name.toLowerCase() === 'transfer-encoding' && value === 'chunked',
+        )
+          ? [event.exchange]
+          : [],
+      ),
+    );
+    const framing =
+      chunks.reduce(
+        (sum, event) =>
+          sum +
+          (event.kind === 'body-chunk' && chunked.has(event.exchange)
+            ? event.size.toString(16).length + 4
+            : 0),
+        0,
+      ) +
+      chunked.size * 5;
+    const responseHeads = responseHeadsOnly + framing;
+    const table = await page
+      .locator('#trace .tv-counters tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent)),
+      );
+    expect(table).toEqual([
+      [
+        'client',
+        '2 / 0',
+        '–',
+        `${requestHeads} B + ${requestBodies} B`,
+        `${responseHeads} B + ${responseBodies} B`,
+        '0 (1)',
+      ],
+      [
+        'server',
+        '0 / 2',
+        '0 / 1 / 0 / 1 / 0',
+        `${responseHeads} B + ${responseBodies} B`,
+        `${requestHeads} B + ${requestBodies} B`,
+        '0 (1)',
+      ],
+    ]);
+    expect(await page.locator('#trace .tv-status').textContent()).toMatch(
+      /^Run ended: 4 messages, [\d.]+ ms elapsed, 0 open\.$/,
+    );
+  });
+
+  it('sends latency and faults to onControl, and exports the trace as HAR-like JSON', async () => {
+    await page.getByLabel('Added latency per hop (ms)').fill('120');
+    await page.getByLabel('Added latency per hop (ms)').press('Tab');
+    await page.getByRole('button', { name: 'Drop connections' }).click();
+    expect(await page.evaluate(() => (window as unknown as TestGlobals).controls)).toEqual([
+      { kind: 'set-latency', latencyMs: 120 },
+      { kind: 'drop-connections', host: 'server' },
+    ]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    const path = await download.path();
+    const data = JSON.parse(await (await import('node:fs/promises')).readFile(path, 'utf8'));
+    expect(
+      data.log.entries.map(
+        (entry: { request: { method: string }; response: { status: number } }) =>
+          `${entry.request.method} ${entry.response.status}`,
+      ),
+    ).toEqual(['POST 201', 'POST 400']);
+    expect(data.events).toHaveLength(result.events.length);
+  });
+
+  it('looks right in light and dark, at 1280 and 390 px, without page overflow', async () => {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 1100 });
+      for (const theme of ['light', 'dark']) {
+        await page.evaluate((value) => (document.documentElement.dataset.theme = value), theme);
+        await page.screenshot({
+          path: join(shots, `request-response-${theme}-${width}.png`),
+          fullPage: true,
+        });
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, `page overflow at ${width}px ${theme}`).toBeLessThanOrEqual(0);
+      }
+    }
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('#trace [role="option"]').length === 0,
+    );
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+});
+
+describe('responsiveness', () => {
+  it('keeps up with a client that sends 2,000 requests in a loop, with no task over 200 ms', async () => {
+    const page = await openPage();
+    const manifest: Required<SandboxManifest> = {
+      title: '2,000 requests',
+      hosts: { server: 'server.ts' },
+      clients: { client: 'client.ts' },
+      target: 'server',
+      files: ['client.ts', 'server.ts'],
+      params: {},
+      faults: [],
+      connectionLimit: 0,
+    };
+    const files = {
+      'client.ts': `export default async function main(server: URL) {
+  for (let i = 0; i < 2000; i++) {
+    const response = await fetch(new URL('/items/' + i, server));
+    await response.text();
+  }
+}`,
+      'server.ts': `export default { fetch: (request: Request) => Response.json({ path: new URL(request.url).pathname }) };`,
+    };
+    const started = Date.now();
+    const result = await runInPage(page, { manifest, files });
+    const wall = Date.now() - started;
+    expect(result.end).toBe('finished ok=true');
+    const counts = await page.evaluate(() => {
+      const model = (window as unknown as TestGlobals).view.trace;
+      return {
+        requests: model.messages.filter((message: { kind: string }) => message.kind === 'request')
+          .length,
+        responses: model.messages.filter((message: { kind: string }) => message.kind === 'response')
+          .length,
+        setsize: document.querySelector('#trace [role="option"]')?.getAttribute('aria-setsize'),
+        lastRow: [...document.querySelectorAll('#trace [role="option"]')].at(-1)?.textContent,
+        status: document.querySelector('#trace .tv-status')?.textContent,
+      };
+    });
+    const maxLongTask = Math.max(0, ...result.longTasks);
+    console.log(
+      `2,000 requests: ${result.events.length} events in ${wall} ms; long tasks ${result.longTasks.length}, max ${maxLongTask.toFixed(0)} ms; slowest view frame ${result.maxRenderMs.toFixed(1)} ms`,
+    );
+    expect(result.events.filter((event) => event.kind === 'request')).toHaveLength(2000);
+    expect(counts.requests).toBe(2000);
+    expect(counts.responses).toBe(2000);
+    expect(counts.setsize).toBe('4000');
+    expect(counts.lastRow).toMatch(/server → client 200 OK/);
+    expect(counts.status).toMatch(/^Run ended: 4000 messages/);
+    expect(maxLongTask).toBeLessThan(200);
+    await page.screenshot({ path: join(shots, 'two-thousand-requests-1280.png') });
+    await page.close();
+  });
+
+  it('draws 10,000 events fed in batches without a task over 200 ms, and scrolls back to the start', async () => {
+    const page = await openPage();
+    const stats = await page.evaluate(async () => {
+      const { TraceView } = (window as unknown as TestGlobals).TraceTest;
+      const longTasks: number[] = [];
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((entry) => longTasks.push(entry.duration)),
+      ).observe({ type: 'longtask', buffered: true });
+      const view = new TraceView(document.getElementById('trace') as HTMLElement, {
+        hosts: ['client', 'proxy', 'server'],
+      });
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      let t = 0;
+      const started = performance.now();
+      for (let batch = 0; batch < 50; batch++) {
+        const events: TraceEvent[] = [];
+        for (let i = 0; i < 50; i++) {
+          const id = `h${batch * 50 + i + 1}`;
+          const base = { exchange: id, from: 'client', to: 'server' };
+          events.push(
+            {
+              ...base,
+              kind: 'request',
+              t: (t += 0.3),
+              method: 'GET',
+              url: `http://server.test/items/${id}`,
+              headers: [['host', 'server.test']],
+              bodySize: 0,
+              bodyPreview: '',
+            },
+            {
+              ...base,
+              from: 'server',
+              to: 'client',
+              kind: 'response',
+              t: (t += 0.3),
+              status: 200,
+              statusText: 'OK',
+              headers: [['content-length', '2']],
+            },
+            {
+              ...base,
+              from: 'server',
+              to: 'client',
+              kind: 'body-chunk',
+              t: (t += 0.1),
+              size: 2,
+              preview: '{}',
+            },
+            { ...base, from: 'server', to: 'client', kind: 'body-end', t: (t += 0.1), size: 2 },
+          );
+        }
+        view.add(events);
+        await frame();
+      }
+      view.finish();
+      await frame();
+      await frame();
+      const list = document.querySelector('#trace [role="listbox"]') as HTMLElement;
+      list.focus();
+      list.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+      list.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      await frame();
+      return {
+        ms: performance.now() - started,
+        events: view.trace.events.length,
+        messages: view.trace.messages.length,
+        domNodes: document.querySelectorAll('#trace *').length,
+        firstWire: document.querySelector('#trace .tv-wire tbody code')?.textContent,
+        longTasks,
+        maxRenderMs: view.maxRenderMs,
+      };
+    });
+    const maxLongTask = Math.max(0, ...stats.longTasks);
+    console.log(
+      `10,000 events: ${stats.messages} messages drawn in ${stats.ms.toFixed(0)} ms; ${stats.domNodes} DOM nodes in the view; long tasks ${stats.longTasks.length}, max ${maxLongTask.toFixed(0)} ms; slowest frame ${stats.maxRenderMs.toFixed(1)} ms`,
+    );
+    expect(stats.events).toBe(10_000);
+    expect(stats.messages).toBe(5000);
+    expect(stats.firstWire).toBe('GET /items/h1 HTTP/1.1');
+    expect(stats.domNodes).toBeLessThan(3000);
+    expect(maxLongTask).toBeLessThan(200);
+    await page.close();
+  });
+});

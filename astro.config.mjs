@@ -27,6 +27,8 @@ export default defineConfig({
       editLink: { baseUrl: `${repository}/edit/main/` },
       social: [{ icon: 'github', label: 'Source on GitHub', href: repository }],
       customCss: ['./src/styles/custom.css'],
+      // Wrapped code never scrolls sideways, so no code block becomes an unnamed scroll region (axe landmark-unique).
+      expressiveCode: { defaultProps: { wrap: true } },
       lastUpdated: false,
       components: {
         // Starlight's search button is named "Search" but also shows "Ctrl K" (axe label-content-name-mismatch).

@@ -47,6 +47,8 @@ export function createEditor(
         syntaxHighlighting(classHighlighter),
         javascript({ typescript: true }),
         EditorState.tabSize.of(2),
+        // Wraps like the highlighted code it replaces, so switching to the editor moves nothing.
+        EditorView.lineWrapping,
         keymap.of([
           { key: 'Mod-Enter', run: () => (options.onRun(), true) },
           ...defaultKeymap,

@@ -240,6 +240,7 @@ export class SandboxController {
       return;
     }
     this.startedAt = performance.now();
+    this.emit('sandbox:start', {});
     const files = Object.fromEntries(
       this.data.manifest.files.map((file) => [file, this.texts[file] ?? '']),
     );
@@ -249,13 +250,22 @@ export class SandboxController {
       { latencyMs: this.traceView.latency(), params: this.params() },
       {
         onStarted: () => this.isCurrent(handle) && this.setStatus('running', 'Running…'),
-        onConsole: (entries) => this.isCurrent(handle) && this.consoleView.add(entries),
+        onConsole: (entries) => {
+          if (!this.isCurrent(handle)) return;
+          this.consoleView.add(entries);
+          this.emit('sandbox:console', { entries });
+        },
         onDropped: (count) => this.isCurrent(handle) && this.consoleView.dropped(count),
-        onTrace: (events) => this.isCurrent(handle) && this.traceView.add(events),
+        onTrace: (events) => {
+          if (!this.isCurrent(handle)) return;
+          this.traceView.add(events);
+          this.emit('sandbox:trace', { events });
+        },
         onFinished: (ok) => {
           if (!this.isCurrent(handle)) return;
           this.current = undefined;
           this.traceView.finish();
+          this.emit('sandbox:end', { ok, killed: false });
           const elapsed = Math.round(performance.now() - this.startedAt);
           this.setStatus(
             ok ? 'finished' : 'failed',
@@ -266,6 +276,7 @@ export class SandboxController {
           if (!this.isCurrent(handle)) return;
           this.current = undefined;
           this.traceView.finish();
+          this.emit('sandbox:end', { ok: false, killed: true });
           const byReader = reason === 'Stopped.';
           this.consoleView.system(
             byReader ? 'Stopped. Everything this run started has ended.' : reason,
@@ -276,6 +287,15 @@ export class SandboxController {
       },
     );
     this.current = handle;
+  }
+
+  /**
+   * Tells the page what a run does, so other components (a comparison table, an exercise check)
+   * can follow it: `sandbox:start`, `sandbox:console` ({ entries }), `sandbox:trace` ({ events }),
+   * `sandbox:end` ({ ok, killed }). Dispatched on the `<bcp-sandbox>` element; they bubble.
+   */
+  private emit(type: string, detail: object): void {
+    this.root.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
   }
 
   private isCurrent(handle: RunHandle): boolean {

@@ -139,7 +139,13 @@ export class TraceView {
     this.countersBody = h('tbody');
     const counters = h(
       'div',
-      { class: 'tv-scroll tv-counters' },
+      // Focusable so keyboard users can scroll the table sideways on narrow screens.
+      {
+        class: 'tv-scroll tv-counters',
+        tabindex: '0',
+        role: 'group',
+        'aria-label': 'Counters per host',
+      },
       h(
         'table',
         {},
@@ -533,7 +539,14 @@ export class TraceView {
         ),
       ),
     );
-    this.wire.replaceChildren(heading, h('div', { class: 'tv-scroll' }, table));
+    this.wire.replaceChildren(
+      heading,
+      h(
+        'div',
+        { class: 'tv-scroll', tabindex: '0', role: 'group', 'aria-label': 'Wire bytes' },
+        table,
+      ),
+    );
     if (wire.note) this.wire.append(h('p', { class: 'tv-hint' }, wire.note));
   }
 

@@ -1,0 +1,67 @@
+/**
+ * Every page that embeds a sandbox, after a Run, in light and dark: the run ends by itself, the
+ * console and trace fill in, the wire view opens, axe finds nothing, and the page logs no errors.
+ */
+import { globSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  launchChromium,
+  newThemedContext,
+  pageUrl,
+  runAxe,
+  watchPage,
+  type Theme,
+} from './helpers';
+
+const dist = resolve(import.meta.dirname, '../../dist');
+const BASE = '/bcp/';
+
+/** Built pages with a sandbox, as paths below the base (`patterns/push/`, `comparison/`). */
+const sandboxPages = globSync('**/index.html', { cwd: dist })
+  .filter((file) => readFileSync(resolve(dist, file), 'utf8').includes('<bcp-sandbox'))
+  .map((file) => file.replace(/index\.html$/, ''))
+  .sort();
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+test('the build has sandbox pages to check', () => {
+  expect(sandboxPages).toContain('patterns/request-response/');
+  expect(BASE).toBe('/bcp/');
+});
+
+describe.each(sandboxPages)('%s after a Run', (path) => {
+  test.each<Theme>(['light', 'dark'])('in the %s theme', async (theme) => {
+    const context = await newThemedContext(browser, theme);
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    await page.goto(pageUrl(path));
+    for (const sandbox of await page.locator('bcp-sandbox').all()) {
+      await sandbox.scrollIntoViewIfNeeded();
+      await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
+      await sandbox
+        .locator('[data-status]')
+        .filter({ hasText: /Finished|Ended|Stopped/ })
+        .waitFor({ timeout: 30_000 });
+      expect(await sandbox.locator('[data-status]').innerText()).toMatch(/^Finished/);
+      expect(await sandbox.locator('[data-console-lines] li').count()).toBeGreaterThan(0);
+      // Open the first message's wire view, so axe checks the trace with its details showing.
+      const list = sandbox.getByRole('listbox');
+      await list.focus();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Enter');
+    }
+    expect(await runAxe(page)).toEqual([]);
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+    await context.close();
+  });
+});

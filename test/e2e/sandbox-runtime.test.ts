@@ -1,0 +1,206 @@
+/**
+ * The in-page runtime on its own (frame, worker, virtual network), in Chromium: plain HTTP, streamed
+ * bodies, Server-Sent Events, WebSocket, cookies, WebCrypto, and a second run ending the first.
+ * The fixtures are the same sandbox folders the Node harness tests run over real sockets.
+ */
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ConsoleEntry } from '../../src/sandbox/runtime/protocol';
+import type { SandboxManifest, TraceEvent } from '../../src/sandbox/runtime/types';
+import { launchChromium } from './helpers';
+import { readSandboxFolder, startRuntimePage, type RuntimePageServer } from './runtime-page';
+
+const fixtures = resolve(import.meta.dirname, '../../src/sandbox/node/fixtures');
+
+let browser: Browser;
+let server: RuntimePageServer;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startRuntimePage();
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface RunResult {
+  end: string;
+  lines: string[];
+  trace: TraceEvent[];
+}
+
+/** Runs a sandbox in the page through the real runner and collects everything it reports. */
+async function runInPage(sandbox: {
+  manifest: Required<SandboxManifest>;
+  files: Record<string, string>;
+}): Promise<RunResult> {
+  return page.evaluate(async ({ manifest, files }) => {
+    interface Runner {
+      run(...args: unknown[]): { id: number };
+    }
+    const runtime = (
+      window as unknown as {
+        SandboxRuntime: { SandboxRunner: { connect(url: URL): Promise<Runner> } };
+      }
+    ).SandboxRuntime;
+    const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
+    const lines: string[] = [];
+    const trace: TraceEvent[] = [];
+    const end = await new Promise<string>((done) => {
+      runner.run(
+        manifest,
+        files,
+        { latencyMs: 0, params: {} },
+        {
+          onConsole: (entries: ConsoleEntry[]) =>
+            lines.push(...entries.map((entry) => `${entry.host} ${entry.level}: ${entry.text}`)),
+          onTrace: (events: TraceEvent[]) => trace.push(...events),
+          onFinished: (ok: boolean) => done(`finished ok=${ok}`),
+          onKilled: (reason: string) => done(`killed: ${reason}`),
+        },
+      );
+    });
+    return { end, lines, trace };
+  }, sandbox);
+}
+
+const fixture = (name: string) => readSandboxFolder(resolve(fixtures, name), name);
+const kinds = (trace: TraceEvent[], kind: TraceEvent['kind']) =>
+  trace.filter((event) => event.kind === kind);
+
+describe('the in-page runtime', () => {
+  test('plain HTTP: a proxy host calls another host; errors in a host become a 500 with its stack', async () => {
+    const result = await runInPage(await fixture('proxy'));
+    expect(result.end).toBe('finished ok=true');
+    expect(result.lines).toContain('client log: 200 { items: [ 1, 2 ] }');
+    expect(result.lines.join('\n')).toMatch(
+      /api error: api\.ts:3:\d+ Error: the database is on fire/,
+    );
+    expect(result.lines).toContain('client warn: boom: 500');
+    const requests = kinds(result.trace, 'request').map((event) => `${event.from}→${event.to}`);
+    expect(requests).toEqual(['client→proxy', 'proxy→api', 'client→proxy', 'proxy→api']);
+  });
+
+  test('streamed bodies arrive chunk by chunk, and a client abort reaches the server', async () => {
+    const result = await runInPage(await fixture('streaming'));
+    expect(result.lines.filter((line) => line.startsWith('client log: chunk:'))).toEqual([
+      'client log: chunk: one',
+      'client log: chunk: two',
+      'client log: chunk: three',
+    ]);
+    expect(result.lines).toContain('server log: the client went away');
+    expect(kinds(result.trace, 'body-chunk').length).toBeGreaterThanOrEqual(4);
+    expect(kinds(result.trace, 'abort')).toHaveLength(1);
+  });
+
+  test('Server-Sent Events: EventSource reconnects with Last-Event-ID and the server resumes', async () => {
+    const result = await runInPage(await fixture('sse'));
+    expect(result.lines).toEqual(
+      expect.arrayContaining([
+        'server log: stream requested after event 0',
+        'client log: message #1: first',
+        'client log: tick #2: second',
+        'server log: stream requested after event 2',
+        'client log: message #3: third',
+      ]),
+    );
+    const reconnect = kinds(result.trace, 'request')[1];
+    expect(reconnect?.kind === 'request' && reconnect.headers).toContainEqual([
+      'last-event-id',
+      '2',
+    ]);
+    expect(
+      kinds(result.trace, 'sse-event').filter((event) => 'comment' in event && event.comment),
+    ).toHaveLength(1);
+  });
+
+  test('WebSocket: echo to the sender and broadcast to the other client', async () => {
+    const result = await runInPage(await fixture('websocket'));
+    expect(result.lines).toEqual(
+      expect.arrayContaining([
+        'alice log: alice got echo: hi',
+        'bob log: bob got broadcast: hi',
+        'server log: closed 1000',
+      ]),
+    );
+    expect(kinds(result.trace, 'ws-open')).toHaveLength(2);
+    expect(kinds(result.trace, 'ws-close')).toHaveLength(2);
+  });
+
+  test('cookies: Set-Cookie comes back as Cookie to the same host only, across a redirect', async () => {
+    const result = await runInPage(await fixture('cookies'));
+    expect(result.lines).toEqual([
+      'client log: before: 401 who are you?',
+      'client log: login: 200 hello, session=abc123',
+      'client log: other saw cookie: none',
+    ]);
+  });
+
+  test('the worker is a secure context with WebCrypto, and reaches no real network', async () => {
+    const result = await runInPage({
+      manifest: {
+        title: 'crypto',
+        hosts: { server: 'server.ts' },
+        clients: { client: 'client.ts' },
+        target: 'server',
+        files: ['client.ts', 'server.ts'],
+        params: {},
+        faults: [],
+        connectionLimit: 0,
+      },
+      files: {
+        'server.ts': 'export default { fetch: () => new Response("ok") };',
+        'client.ts': [
+          'export default async function main() {',
+          "  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode('abc'));",
+          "  console.log([...new Uint8Array(digest)].slice(0, 4).map((b) => b.toString(16).padStart(2, '0')).join(''), typeof crypto.randomUUID());",
+          "  await fetch('https://example.com/').catch((error) => console.log('blocked:', error.message));",
+          '}',
+        ].join('\n'),
+      },
+    });
+    expect(result.lines[0]).toBe('client log: ba7816bf string');
+    expect(result.lines.join('\n')).toMatch(
+      /blocked: Failed to fetch: GET https:\/\/example\.com\/ was blocked/,
+    );
+  });
+
+  test('a second run starts clean: nothing from the first run (timers, output) reaches it', async () => {
+    const ticking = {
+      manifest: {
+        title: 'ticks',
+        hosts: { server: 'server.ts' },
+        clients: { client: 'client.ts' },
+        target: 'server',
+        files: ['client.ts', 'server.ts'],
+        params: {},
+        faults: [],
+        connectionLimit: 0,
+      },
+      files: {
+        'server.ts': 'let hits = 0;\nexport default { fetch: () => new Response(String(++hits)) };',
+        'client.ts':
+          "export default async function main(server: URL) {\n  const hits = await (await fetch(server)).text();\n  console.log('server hits', hits);\n  const run = Math.random().toString(36).slice(2);\n  setInterval(() => console.log('tick from run', run), 5);\n}\n",
+      },
+    };
+    const first = await runInPage(ticking);
+    const second = await runInPage(ticking);
+    // A fresh worker per run: module state starts over, and timers of the first run never tick again.
+    expect(first.lines[0]).toBe('client log: server hits 1');
+    expect(second.lines[0]).toBe('client log: server hits 1');
+    const runIds = (lines: string[]) =>
+      new Set(
+        lines
+          .filter((line) => line.includes('tick from run'))
+          .map((line) => line.split(' ').at(-1)),
+      );
+    expect(runIds(second.lines).size).toBeLessThanOrEqual(1);
+    for (const id of runIds(first.lines)) expect(runIds(second.lines).has(id)).toBe(false);
+  });
+});

@@ -66,12 +66,16 @@ let restartHost: (name: string) => void = () => undefined;
 
 const now = (): number => Math.round((performance.now() - startedAt) * 10) / 10;
 
+let lastFlush = -Infinity;
+
+/** The first message after a quiet spell goes out at once; after that, at most one batch per FLUSH_MS. */
 function scheduleFlush(): void {
-  flushTimer ??= setTimeout(flush, FLUSH_MS);
+  flushTimer ??= setTimeout(flush, Math.max(0, lastFlush + FLUSH_MS - performance.now()));
 }
 
 function flush(): void {
   flushTimer = undefined;
+  lastFlush = performance.now();
   if (consoleQueue.length > 0)
     post({ type: 'console', run: runId, entries: consoleQueue.splice(0, 1000) });
   if (dropped > 0) post({ type: 'dropped', run: runId, count: dropped });

@@ -95,6 +95,60 @@ describe('the Request–Response sandbox', () => {
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
   });
 
+  test('the Network trace draws the exchange, shows the real request bytes with their counts, and counts what it drew', async () => {
+    await run();
+    await waitForStatus(/Finished/);
+    const trace = sandbox().getByRole('region', { name: 'Network trace' });
+    expect(await trace.locator('svg g.tv-request').count()).toBe(2);
+    expect(await trace.locator('svg g.tv-response').count()).toBe(2);
+    // Keyboard: focus the message list, go to the first message, open it.
+    await trace.getByRole('listbox').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const rows = await trace.locator('.tv-wire tbody tr').evaluateAll((elements) =>
+      elements.map((row) => ({
+        text: row.querySelector('code')?.textContent ?? '',
+        bytes: Number(row.querySelector('.tv-bytes')?.textContent),
+      })),
+    );
+    const body = JSON.stringify({ fileName: 'cat.png', sizeBytes: 48213 });
+    const utf8 = (text: string) => new TextEncoder().encode(text).byteLength;
+    expect(rows[0]).toEqual({
+      text: 'POST /uploads HTTP/1.1',
+      bytes: utf8('POST /uploads HTTP/1.1') + 2,
+    });
+    expect(rows.at(-1)).toEqual({ text: body, bytes: utf8(body) });
+    // Every header line counts its bytes plus CRLF, and the blank line is just CRLF.
+    for (const row of rows.slice(1, -2)) expect(row.bytes).toBe(utf8(row.text) + 2);
+    expect(rows.at(-2)?.bytes).toBe(2);
+    expect(rows.map((row) => row.text)).toContain(`content-length: ${utf8(body)}`);
+    const total = Number(await trace.locator('.tv-wire tfoot .tv-bytes').textContent());
+    expect(total).toBe(rows.reduce((sum, row) => sum + row.bytes, 0));
+    // The counters agree with the diagram: two requests from the client, a 2xx and a 4xx from the server.
+    const counters = await trace
+      .locator('.tv-counters tbody tr')
+      .evaluateAll((elements) =>
+        elements.map((row) =>
+          [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent),
+        ),
+      );
+    expect(counters[0]?.slice(0, 2)).toEqual(['client', '2 / 0']);
+    expect(counters[1]?.slice(0, 3)).toEqual(['server', '0 / 2', '0 / 1 / 0 / 1 / 0']);
+  });
+
+  test('Escape then Tab leaves the editor, and the page says so', async () => {
+    await replaceFile('client.ts', originalClient);
+    expect(
+      await sandbox().getByText('press Escape, then Tab, to leave the editor').isVisible(),
+    ).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(
+      () => document.activeElement?.closest('.cm-editor') !== null,
+    );
+    expect(focused).toBe(false);
+  });
+
   test('edited client code runs with its new behaviour, also from Ctrl+Enter in the editor', async () => {
     await replaceFile(
       'client.ts',

@@ -8,8 +8,9 @@ import { createServer } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execSync } from 'node:child_process';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { transform } from 'sucrase';
+import { launchChromium } from '../test/e2e/chromium.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -53,18 +54,7 @@ await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
 const address = server.address();
 const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${base}`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 /** Clicks Run and returns ms from the click to the first network event the page receives. */
 async function clickToFirstTrace(page: Page): Promise<number> {
@@ -81,6 +71,16 @@ async function clickToFirstTrace(page: Page): Promise<number> {
         run?.click();
       }),
   );
+}
+
+/** Opens the client's editor and replaces its text, as a reader pasting code would. */
+async function replaceClient(page: Page, code: string): Promise<void> {
+  await page.locator('[data-file="client.ts"] [data-static] pre').click();
+  const editor = page.getByRole('textbox', { name: 'Edit client.ts' });
+  await editor.waitFor();
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(code);
 }
 
 async function waitForEnd(page: Page): Promise<void> {
@@ -119,12 +119,7 @@ results.push([
 {
   const page = await browser.newPage();
   await page.goto(chapter, { waitUntil: 'networkidle' });
-  await page.locator('[data-file="client.ts"] [data-static] pre').click();
-  const editor = page.getByRole('textbox', { name: 'Edit client.ts' });
-  await editor.waitFor();
-  await editor.focus();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText('export default async function main() {\n  while (true) {}\n}\n');
+  await replaceClient(page, 'export default async function main() {\n  while (true) {}\n}\n');
   const stopped = page.evaluate(
     () =>
       new Promise<number>((done) => {
@@ -187,12 +182,8 @@ results.push([
 {
   const page = await browser.newPage();
   await page.goto(chapter, { waitUntil: 'networkidle' });
-  await page.locator('[data-file="client.ts"] [data-static] pre').click();
-  const editor = page.getByRole('textbox', { name: 'Edit client.ts' });
-  await editor.waitFor();
-  await editor.focus();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(
+  await replaceClient(
+    page,
     "export default async function main(server: URL) {\n  for (let i = 0; i < 2000; i++) await fetch(new URL('/uploads', server), { method: 'POST', body: '{}' });\n}\n",
   );
   await page.evaluate(() => {

@@ -1,29 +1,64 @@
-// Serves the sandbox runner next to a bare test page that exposes the page-side runner client, so
-// runtime tests exercise the real frame, worker and virtual network without the docs site.
+/**
+ * A bare page with the page-side runtime (runner client) and the traffic view, next to the real
+ * sandbox runner, so tests drive real runs without the docs site. Starlight-like theme variables are
+ * set for light and `data-theme="dark"`, as the site sets them.
+ */
 import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { buildRunner } from '../../scripts/sandbox-runner.mjs';
 import { parseManifest } from '../../src/sandbox/runtime/manifest';
+import type { ConsoleEntry } from '../../src/sandbox/runtime/protocol';
+import type { SandboxManifest, TraceEvent } from '../../src/sandbox/runtime/types';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+const THEME = `
+:root { --sl-color-white:#17181c; --sl-color-gray-1:#24272f; --sl-color-gray-2:#353841; --sl-color-gray-3:#545861;
+  --sl-color-gray-4:#888b96; --sl-color-gray-5:#c0c2c7; --sl-color-gray-6:#eceef2; --sl-color-gray-7:#f5f6f8;
+  --sl-color-black:#fff; --sl-color-bg:#fff; --sl-color-bg-nav:#f5f6f8; --sl-color-text:#23262f;
+  --sl-color-accent-low:#dee0fb; --sl-color-accent:#4f58e0; --sl-color-accent-high:#1e2280; --sl-color-text-accent:#3b46c4;
+  --sl-color-green-high:#0b5a27; --sl-color-orange-high:#6b3300; --sl-color-red-high:#7a1212; color-scheme: light; }
+:root[data-theme='dark'] { --sl-color-white:#fff; --sl-color-gray-1:#eceef2; --sl-color-gray-2:#c0c2c7; --sl-color-gray-3:#888b96;
+  --sl-color-gray-4:#545861; --sl-color-gray-5:#353841; --sl-color-gray-6:#24272f; --sl-color-black:#17181c;
+  --sl-color-bg:#17181c; --sl-color-bg-nav:#24272f; --sl-color-text:#c0c2c7; --sl-color-accent-low:#171b53;
+  --sl-color-accent:#5d68e8; --sl-color-accent-high:#c4c8f7; --sl-color-text-accent:#c4c8f7;
+  --sl-color-green-high:#a8f0c0; --sl-color-orange-high:#fecba1; --sl-color-red-high:#ffc6c6; color-scheme: dark; }
+body { margin: 0; padding: 1rem; background: var(--sl-color-bg); color: var(--sl-color-text); font-family: system-ui, sans-serif; }
+*, *::before, *::after { box-sizing: border-box; }
+main { max-width: 72rem; margin: 0 auto; }
+`;
 
 export interface RuntimePageServer {
   url: string;
   close(): Promise<void>;
 }
 
-/** Starts a local server with `/` (a page exposing `window.SandboxRunner`) and the runner HTML. */
+/**
+ * Starts `/` (the bare page, exposing `window.SandboxRuntime.{SandboxRunner, TraceView}` and an
+ * empty `#trace` region) and `/runner.html`.
+ */
 export async function startRuntimePage(): Promise<RuntimePageServer> {
   const runner = await buildRunner();
-  const client = await build({
-    entryPoints: [new URL('../../src/sandbox/runtime/runner-client.ts', import.meta.url).pathname],
+  const bundle = await build({
+    stdin: {
+      contents: `export { SandboxRunner } from './src/sandbox/runtime/runner-client.ts';
+export { TraceView } from './src/sandbox/ui/trace-view.ts';`,
+      resolveDir: root,
+      loader: 'ts',
+    },
     bundle: true,
     format: 'iife',
     globalName: 'SandboxRuntime',
+    target: 'es2022',
     write: false,
     logLevel: 'silent',
   });
-  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>runtime test</title></head><body><h1>runtime test</h1><script>${client.outputFiles[0]?.text ?? ''}</script></body></html>`;
+  const css = await readFile(`${root}src/sandbox/ui/trace-view.css`, 'utf8');
+  // esbuild (through vitest) names functions passed to page.evaluate with __name; define it here.
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>runtime test</title><script>window.__name = (f) => f;</script><style>${THEME}${css}</style></head><body><main><h1>Runtime test</h1><section role="region" aria-label="Network trace"><h3>Network trace</h3><div id="trace"></div></section></main><script>${bundle.outputFiles[0]?.text ?? ''}</script></body></html>`;
   const server: Server = createServer((request, response) => {
     const body = request.url?.startsWith('/runner.html') ? runner.html : page;
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -38,13 +73,75 @@ export async function startRuntimePage(): Promise<RuntimePageServer> {
   };
 }
 
+export interface SandboxFolder {
+  manifest: Required<SandboxManifest>;
+  files: Record<string, string>;
+}
+
 /** Reads a sandbox folder (manifest + .ts files) into the shape the runner takes. */
-export async function readSandboxFolder(dir: string, id = dir.split('/').at(-1) ?? 'sandbox') {
+export async function readSandboxFolder(
+  dir: string,
+  id = dir.split('/').at(-1) ?? 'sandbox',
+): Promise<SandboxFolder> {
   const manifest = parseManifest(JSON.parse(await readFile(join(dir, 'sandbox.json'), 'utf8')), id);
   const files: Record<string, string> = {};
   for (const name of await readdir(dir)) {
-    if (name.endsWith('.ts') && !name.endsWith('.test.ts'))
+    if (name.endsWith('.ts') && !name.endsWith('.test.ts')) {
       files[name] = await readFile(join(dir, name), 'utf8');
+    }
   }
   return { manifest, files };
+}
+
+/** A one-host, one-client sandbox from inline sources, for runtime tests. */
+export function inlineSandbox(server: string, client: string): SandboxFolder {
+  return {
+    manifest: {
+      title: 'inline',
+      hosts: { server: 'server.ts' },
+      clients: { client: 'client.ts' },
+      target: 'server',
+      files: ['client.ts', 'server.ts'],
+      params: {},
+      faults: [],
+      connectionLimit: 0,
+    },
+    files: { 'server.ts': server, 'client.ts': client },
+  };
+}
+
+export interface PageRun {
+  /** "finished ok=true", or "killed: <reason>". */
+  end: string;
+  /** Console lines as "<host> <level>: <text>". */
+  lines: string[];
+  trace: TraceEvent[];
+}
+
+/** Runs a sandbox through the real runner in a page opened on {@link startRuntimePage}. */
+export function runInRuntimePage(page: Page, sandbox: SandboxFolder): Promise<PageRun> {
+  return page.evaluate(async ({ manifest, files }) => {
+    interface Runtime {
+      SandboxRunner: { connect(url: URL): Promise<{ run(...args: unknown[]): unknown }> };
+    }
+    const runtime = (window as unknown as { SandboxRuntime: Runtime }).SandboxRuntime;
+    const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
+    const lines: string[] = [];
+    const trace: TraceEvent[] = [];
+    const end = await new Promise<string>((done) => {
+      runner.run(
+        manifest,
+        files,
+        { latencyMs: 0, params: {} },
+        {
+          onConsole: (entries: ConsoleEntry[]) =>
+            lines.push(...entries.map((entry) => `${entry.host} ${entry.level}: ${entry.text}`)),
+          onTrace: (events: TraceEvent[]) => trace.push(...events),
+          onFinished: (ok: boolean) => done(`finished ok=${ok}`),
+          onKilled: (reason: string) => done(`killed: ${reason}`),
+        },
+      );
+    });
+    return { end, lines, trace };
+  }, sandbox);
 }

@@ -6,10 +6,16 @@
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ConsoleEntry } from '../../src/sandbox/runtime/protocol';
-import type { SandboxManifest, TraceEvent } from '../../src/sandbox/runtime/types';
+import type { TraceEvent } from '../../src/sandbox/runtime/types';
 import { launchChromium } from './helpers';
-import { readSandboxFolder, startRuntimePage, type RuntimePageServer } from './runtime-page';
+import {
+  inlineSandbox,
+  readSandboxFolder,
+  runInRuntimePage,
+  startRuntimePage,
+  type RuntimePageServer,
+  type SandboxFolder,
+} from './runtime-page';
 
 const fixtures = resolve(import.meta.dirname, '../../src/sandbox/node/fixtures');
 
@@ -29,46 +35,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface RunResult {
-  end: string;
-  lines: string[];
-  trace: TraceEvent[];
-}
-
-/** Runs a sandbox in the page through the real runner and collects everything it reports. */
-async function runInPage(sandbox: {
-  manifest: Required<SandboxManifest>;
-  files: Record<string, string>;
-}): Promise<RunResult> {
-  return page.evaluate(async ({ manifest, files }) => {
-    interface Runner {
-      run(...args: unknown[]): { id: number };
-    }
-    const runtime = (
-      window as unknown as {
-        SandboxRuntime: { SandboxRunner: { connect(url: URL): Promise<Runner> } };
-      }
-    ).SandboxRuntime;
-    const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
-    const lines: string[] = [];
-    const trace: TraceEvent[] = [];
-    const end = await new Promise<string>((done) => {
-      runner.run(
-        manifest,
-        files,
-        { latencyMs: 0, params: {} },
-        {
-          onConsole: (entries: ConsoleEntry[]) =>
-            lines.push(...entries.map((entry) => `${entry.host} ${entry.level}: ${entry.text}`)),
-          onTrace: (events: TraceEvent[]) => trace.push(...events),
-          onFinished: (ok: boolean) => done(`finished ok=${ok}`),
-          onKilled: (reason: string) => done(`killed: ${reason}`),
-        },
-      );
-    });
-    return { end, lines, trace };
-  }, sandbox);
-}
+const runInPage = (sandbox: SandboxFolder) => runInRuntimePage(page, sandbox);
 
 const fixture = (name: string) => readSandboxFolder(resolve(fixtures, name), name);
 const kinds = (trace: TraceEvent[], kind: TraceEvent['kind']) =>
@@ -143,28 +110,18 @@ describe('the in-page runtime', () => {
   });
 
   test('the worker is a secure context with WebCrypto, and reaches no real network', async () => {
-    const result = await runInPage({
-      manifest: {
-        title: 'crypto',
-        hosts: { server: 'server.ts' },
-        clients: { client: 'client.ts' },
-        target: 'server',
-        files: ['client.ts', 'server.ts'],
-        params: {},
-        faults: [],
-        connectionLimit: 0,
-      },
-      files: {
-        'server.ts': 'export default { fetch: () => new Response("ok") };',
-        'client.ts': [
+    const result = await runInPage(
+      inlineSandbox(
+        'export default { fetch: () => new Response("ok") };',
+        [
           'export default async function main() {',
           "  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode('abc'));",
           "  console.log([...new Uint8Array(digest)].slice(0, 4).map((b) => b.toString(16).padStart(2, '0')).join(''), typeof crypto.randomUUID());",
           "  await fetch('https://example.com/').catch((error) => console.log('blocked:', error.message));",
           '}',
         ].join('\n'),
-      },
-    });
+      ),
+    );
     expect(result.lines[0]).toBe('client log: ba7816bf string');
     expect(result.lines.join('\n')).toMatch(
       /blocked: Failed to fetch: GET https:\/\/example\.com\/ was blocked/,
@@ -172,23 +129,10 @@ describe('the in-page runtime', () => {
   });
 
   test('a second run starts clean: nothing from the first run (timers, output) reaches it', async () => {
-    const ticking = {
-      manifest: {
-        title: 'ticks',
-        hosts: { server: 'server.ts' },
-        clients: { client: 'client.ts' },
-        target: 'server',
-        files: ['client.ts', 'server.ts'],
-        params: {},
-        faults: [],
-        connectionLimit: 0,
-      },
-      files: {
-        'server.ts': 'let hits = 0;\nexport default { fetch: () => new Response(String(++hits)) };',
-        'client.ts':
-          "export default async function main(server: URL) {\n  const hits = await (await fetch(server)).text();\n  console.log('server hits', hits);\n  const run = Math.random().toString(36).slice(2);\n  setInterval(() => console.log('tick from run', run), 5);\n}\n",
-      },
-    };
+    const ticking = inlineSandbox(
+      'let hits = 0;\nexport default { fetch: () => new Response(String(++hits)) };',
+      "export default async function main(server: URL) {\n  const hits = await (await fetch(server)).text();\n  console.log('server hits', hits);\n  const run = Math.random().toString(36).slice(2);\n  setInterval(() => console.log('tick from run', run), 5);\n}\n",
+    );
     const first = await runInPage(ticking);
     const second = await runInPage(ticking);
     // A fresh worker per run: module state starts over, and timers of the first run never tick again.

@@ -9,11 +9,14 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../../src/sandbox/node/harness';
-import type { SandboxRunner } from '../../src/sandbox/runtime/runner-client';
-import type { TraceEvent } from '../../src/sandbox/runtime/types';
 import { traceSignature } from '../../src/sandbox/ui/trace-model';
 import { launchChromium } from './helpers';
-import { readSandboxFolder, startRuntimePage, type RuntimePageServer } from './runtime-page';
+import {
+  readSandboxFolder,
+  runInRuntimePage,
+  startRuntimePage,
+  type RuntimePageServer,
+} from './runtime-page';
 
 const root = new URL('../../', import.meta.url).pathname;
 /** Folders holding a sandbox.json, found by glob so a new sandbox is tested without editing this file. */
@@ -37,7 +40,6 @@ beforeAll(async () => {
   server = await startRuntimePage();
   browser = await launchChromium();
   page = await browser.newPage();
-  await page.addInitScript('window.__name = (f) => f');
   await page.goto(server.url);
 });
 
@@ -46,32 +48,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function runInPage(dir: string): Promise<{ end: string; trace: TraceEvent[] }> {
-  const sandbox = await readSandboxFolder(join(root, dir));
-  return page.evaluate(async ({ manifest, files }) => {
-    const runtime = (
-      window as unknown as { SandboxRuntime: { SandboxRunner: typeof SandboxRunner } }
-    ).SandboxRuntime;
-    const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
-    const trace: TraceEvent[] = [];
-    const end = await new Promise<string>((resolve) =>
-      runner.run(
-        manifest,
-        files,
-        { latencyMs: 0, params: {} },
-        {
-          onTrace: (events: TraceEvent[]) => trace.push(...events),
-          onFinished: (ok: boolean) => resolve(`finished ok=${ok}`),
-          onKilled: (reason: string) => resolve(`killed: ${reason}`),
-        },
-      ),
-    );
-    return { end, trace };
-  }, sandbox);
-}
-
 async function compare(dir: string): Promise<void> {
-  const inPage = await runInPage(dir);
+  const inPage = await runInRuntimePage(page, await readSandboxFolder(join(root, dir)));
   const inNode = await runSandboxInNode(join(root, dir));
   expect(inPage.end).toBe('finished ok=true');
   const signature = traceSignature(inPage.trace);

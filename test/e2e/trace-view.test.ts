@@ -9,14 +9,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxManifest, TraceEvent } from '../../src/sandbox/runtime/types';
 import { launchChromium } from './helpers';
-import { readSandboxFolder } from './runtime-page';
-import { startTracePage, type TracePageServer } from './trace-page';
+import { readSandboxFolder, startRuntimePage, type RuntimePageServer } from './runtime-page';
 import type { SandboxRunner } from '../../src/sandbox/runtime/runner-client';
 import type { TraceView } from '../../src/sandbox/ui/trace-view';
 
 /** What the bare page exposes, and what the tests leave on it. */
 interface TestGlobals {
-  TraceTest: { SandboxRunner: typeof SandboxRunner; TraceView: typeof TraceView };
+  SandboxRuntime: { SandboxRunner: typeof SandboxRunner; TraceView: typeof TraceView };
   view: TraceView;
   controls: unknown[];
 }
@@ -24,11 +23,11 @@ interface TestGlobals {
 const root = new URL('../../', import.meta.url).pathname;
 const shots = join(root, '.tmp/trace-view-shots');
 
-let server: TracePageServer;
+let server: RuntimePageServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startTracePage();
+  server = await startRuntimePage();
   browser = await launchChromium();
   await mkdir(shots, { recursive: true });
 });
@@ -51,8 +50,6 @@ async function openPage(width = 1280): Promise<Page> {
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   (page as Page & { errors: string[] }).errors = errors;
-  // esbuild (through vitest) names functions with __name; the page has no such helper.
-  await page.addInitScript('window.__name = (f) => f');
   await page.goto(server.url);
   return page;
 }
@@ -63,7 +60,7 @@ function runInPage(
   sandbox: { manifest: Required<SandboxManifest>; files: Record<string, string> },
 ): Promise<RunResult> {
   return page.evaluate(async ({ manifest, files }) => {
-    const { SandboxRunner, TraceView } = (window as unknown as TestGlobals).TraceTest;
+    const { SandboxRunner, TraceView } = (window as unknown as TestGlobals).SandboxRuntime;
     const longTasks: number[] = [];
     new PerformanceObserver((list) =>
       list.getEntries().forEach((entry) => longTasks.push(entry.duration)),
@@ -365,7 +362,7 @@ describe('responsiveness', () => {
   it('draws 10,000 events fed in batches without a task over 200 ms, and scrolls back to the start', async () => {
     const page = await openPage();
     const stats = await page.evaluate(async () => {
-      const { TraceView } = (window as unknown as TestGlobals).TraceTest;
+      const { TraceView } = (window as unknown as TestGlobals).SandboxRuntime;
       const longTasks: number[] = [];
       new PerformanceObserver((list) =>
         list.getEntries().forEach((entry) => longTasks.push(entry.duration)),

@@ -260,6 +260,67 @@ describe('the Request–Response sandbox', () => {
     expect(await consoleText()).toMatch(/client\s+201 Created/);
   });
 
+  test('when the chapter code changed since the reader edited it, the reader is told and chooses', async () => {
+    // An edit saved against an older version of client.ts (its hash no longer matches).
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'bcp:edits:v1:request-response:client.ts',
+        JSON.stringify({
+          originalHash: 'an-older-version',
+          code: 'export default async function main() {}\n',
+          savedAt: 1,
+        }),
+      ),
+    );
+    await page.reload();
+    await sandbox()
+      .getByText(/code changed since you edited client\.ts/)
+      .waitFor();
+    // Nothing was applied silently: the shipped code is still what the page shows.
+    expect(await sandbox().locator('[data-file="client.ts"] [data-static]').isVisible()).toBe(true);
+    await sandbox().getByRole('button', { name: 'Keep my edits' }).click();
+    await sandbox().getByRole('textbox', { name: 'Edit client.ts' }).waitFor();
+    expect(await editorText('client.ts')).toBe('export default async function main() {}\n');
+
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'bcp:edits:v1:request-response:client.ts',
+        JSON.stringify({ originalHash: 'an-older-version', code: '// mine\n', savedAt: 1 }),
+      ),
+    );
+    await page.reload();
+    await sandbox().getByRole('button', { name: 'Use the new code' }).click();
+    expect(
+      await page.evaluate(() => localStorage.getItem('bcp:edits:v1:request-response:client.ts')),
+    ).toBeNull();
+    expect(await sandbox().locator('[data-file="client.ts"] [data-static]').isVisible()).toBe(true);
+  });
+
+  test('when storage refuses to save, editing and Run keep working and a quiet notice says so', async () => {
+    // Storage is full: every write of an edit fails (the theme and sidebar keep their own keys).
+    await page.addInitScript(() => {
+      const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (key: string, value: string) {
+        if (key.startsWith('bcp:')) {
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        }
+        setItem.call(this, key, value);
+      };
+    });
+    await page.reload();
+    await replaceFile(
+      'client.ts',
+      "export default async function main() {\n  console.log('unsaved but running');\n}\n",
+    );
+    await sandbox()
+      .getByText(/edits work here but are not saved/)
+      .waitFor();
+    await run();
+    await waitForStatus(/Finished/);
+    expect(await consoleText()).toMatch(/client\s+unsaved but running/);
+    expect(problems.pageErrors).toEqual([]);
+  });
+
   test('reader code cannot touch the docs page, its storage, cookies or navigation, nor leave the sandbox network', async () => {
     await page.evaluate(() => {
       localStorage.setItem('docs-own', 'kept');

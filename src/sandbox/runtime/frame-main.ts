@@ -83,7 +83,7 @@ setInterval(() => {
     if (active.armed && now - active.lastBeat > SILENCE_LIMIT_MS) {
       end(
         run,
-        `Stopped: the code kept the sandbox busy for ${(SILENCE_LIMIT_MS / 1000).toFixed(1)} s without a break (an endless loop?). Everything this run started has ended; press Run to start again.`,
+        `Stopped: the code kept the sandbox busy for ${(SILENCE_LIMIT_MS / 1000).toFixed(1)} s without a break (an endless loop, or memory running out?). Everything this run started has ended; press Run to start again.`,
       );
     } else if (!active.armed && now - active.createdAt > START_LIMIT_MS) {
       end(run, 'The sandbox did not start within 10 s. Press Run to try again.');

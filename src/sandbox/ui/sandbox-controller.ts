@@ -216,7 +216,7 @@ export class SandboxController {
   }
 
   private setStatus(status: Status, text: string): void {
-    this.root.dataset.status = status;
+    this.root.dataset.runState = status;
     const running = status === 'starting' || status === 'running';
     this.el<HTMLButtonElement>('[data-action="stop"]').disabled = !running;
     for (const button of this.root.querySelectorAll<HTMLButtonElement>('[data-fault]')) {

@@ -100,6 +100,15 @@ describe('the in-page runtime', () => {
     expect(kinds(result.trace, 'ws-close')).toHaveLength(2);
   });
 
+  test('WebSocket: a message sent just before the host closes still arrives, and the close hook runs', async () => {
+    const result = await runInPage(await fixture('send-close'));
+    expect(result.lines).toEqual([
+      'client log: got hello from server',
+      'client log: closed 1000 bye',
+      'server log: close hook 1000',
+    ]);
+  });
+
   test('cookies: Set-Cookie comes back as Cookie to the same host only, across a redirect', async () => {
     const result = await runInPage(await fixture('cookies'));
     expect(result.lines).toEqual([

@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -41,9 +41,9 @@ export interface HostPeer {
 export interface HostModule {
   fetch(request: Request, env: HostEnv): Response | Promise<Response>;
   websocket?: {
-    open?(peer: HostPeer): void | Promise<void>;
-    message?(peer: HostPeer, data: string | ArrayBuffer): void | Promise<void>;
-    close?(peer: HostPeer, code: number, reason: string): void | Promise<void>;
+    open?(peer: HostPeer, env: HostEnv): void | Promise<void>;
+    message?(peer: HostPeer, data: string | ArrayBuffer, env: HostEnv): void | Promise<void>;
+    close?(peer: HostPeer, code: number, reason: string, env: HostEnv): void | Promise<void>;
   };
 }
 
@@ -342,10 +342,56 @@ export function installRunGlobals(): void {
 
   // Node 22+ has a global WebSocket; older Node (StackBlitz) gets the `ws` package's one.
   const NativeWebSocket = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  type Listener = ((event: unknown) => void) | null;
   const Base = (NativeWebSocket ?? WsWebSocket) as unknown as new (...args: unknown[]) => {
     close(): void;
+    addEventListener(type: string, listener: Listener, options?: unknown): void;
+    removeEventListener(type: string, listener: Listener, options?: unknown): void;
+    onopen: Listener;
+    onmessage: Listener;
+    onclose: Listener;
+    onerror: Listener;
+  };
+  // Socket events fire in the async context of whichever pooled connection carried the upgrade, so
+  // listeners are bound to the context that registered them: output stays labelled by its client.
+  const bound = new WeakMap<object, Listener>();
+  const bind = (listener: Listener): Listener => {
+    if (typeof listener !== 'function') return listener;
+    let wrapped = bound.get(listener);
+    if (!wrapped) bound.set(listener, (wrapped = AsyncResource.bind(listener)));
+    return wrapped;
   };
   class RunWebSocket extends Base {
+    override addEventListener(type: string, listener: Listener, options?: unknown): void {
+      super.addEventListener(type, bind(listener), options);
+    }
+    override removeEventListener(type: string, listener: Listener, options?: unknown): void {
+      super.removeEventListener(type, (listener && bound.get(listener)) ?? listener, options);
+    }
+    override get onopen(): Listener {
+      return super.onopen;
+    }
+    override set onopen(listener: Listener) {
+      super.onopen = bind(listener);
+    }
+    override get onmessage(): Listener {
+      return super.onmessage;
+    }
+    override set onmessage(listener: Listener) {
+      super.onmessage = bind(listener);
+    }
+    override get onclose(): Listener {
+      return super.onclose;
+    }
+    override set onclose(listener: Listener) {
+      super.onclose = bind(listener);
+    }
+    override get onerror(): Listener {
+      return super.onerror;
+    }
+    override set onerror(listener: Listener) {
+      super.onerror = bind(listener);
+    }
     constructor(url: string | URL, protocols?: string | string[]) {
       const current = scope.getStore();
       const headers: Record<string, string> = {};
@@ -547,14 +593,14 @@ export function createHostServer(options: {
         const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         watcher?.message('in', isBinary ? bytes : data.toString('utf8'), isBinary);
         const value = isBinary ? bytes.slice().buffer : data.toString('utf8');
-        call('message', () => hooks.message?.(peer, value));
+        call('message', () => hooks.message?.(peer, value, getEnv()));
       });
       ws.on('close', (code: number, reason: Buffer) => {
         watcher?.close(closedByHost ? 'host' : 'client', code, reason.toString('utf8'));
-        call('close', () => hooks.close?.(peer, code, reason.toString('utf8')));
+        call('close', () => hooks.close?.(peer, code, reason.toString('utf8'), getEnv()));
       });
       ws.on('error', () => {});
-      call('open', () => hooks.open?.(peer));
+      call('open', () => hooks.open?.(peer, getEnv()));
     });
   });
   return server;

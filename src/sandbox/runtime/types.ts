@@ -62,9 +62,9 @@ export interface SandboxPeer {
 
 /** Optional WebSocket hooks a host module exports next to `fetch`. */
 export interface SandboxWebSocketHooks {
-  open?(peer: SandboxPeer): void | Promise<void>;
-  message?(peer: SandboxPeer, data: string | ArrayBuffer): void | Promise<void>;
-  close?(peer: SandboxPeer, code: number, reason: string): void | Promise<void>;
+  open?(peer: SandboxPeer, env: SandboxEnv): void | Promise<void>;
+  message?(peer: SandboxPeer, data: string | ArrayBuffer, env: SandboxEnv): void | Promise<void>;
+  close?(peer: SandboxPeer, code: number, reason: string, env: SandboxEnv): void | Promise<void>;
 }
 
 /** The default export of a host file. */

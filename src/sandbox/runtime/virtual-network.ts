@@ -489,7 +489,10 @@ export class VirtualNetwork {
     }
     const exchange = `w${++this.exchanges.ws}`;
     const record = this.options.record;
+    /** The host or the client asked to close: no new messages. */
     let closed = false;
+    /** The connection is down: nothing queued is delivered any more. */
+    let gone = false;
     let lastDue = { up: 0, down: 0 };
     const later = (direction: 'up' | 'down', action: () => void): void => {
       const due = Math.max(lastDue[direction], performance.now() + this.latencyMs);
@@ -501,8 +504,9 @@ export class VirtualNetwork {
         promise.catch((error: unknown) => this.options.reportError(to, error));
     };
     const untrack = this.trackOpen([to, from], (reason) => {
-      if (closed) return;
+      if (gone) return;
       closed = true;
+      gone = true;
       untrack();
       record({ kind: 'ws-close', exchange, from: to, to: from, code: 1006, reason });
       client.close(4000, reason);
@@ -523,7 +527,8 @@ export class VirtualNetwork {
           preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes),
           binary: typeof data !== 'string',
         });
-        later('down', () => !closed && client.send(data));
+        // Delivered unless the connection itself is gone: a send just before close() still arrives.
+        later('down', () => !gone && client.send(data));
       },
       close: (code = 1000, reason = '') => {
         if (closed) return;
@@ -549,28 +554,32 @@ export class VirtualNetwork {
       });
       later('up', () => {
         try {
-          report(hooks.message?.(peer, data));
+          report(hooks.message?.(peer, data, this.options.env));
         } catch (error) {
           this.options.reportError(to, error);
         }
       });
     });
     client.addEventListener('close', (event) => {
-      if (closed) return;
-      closed = true;
-      untrack();
+      if (gone) return;
+      gone = true;
       const { code, reason } = event as CloseEvent;
-      record({ kind: 'ws-close', exchange, from, to, code, reason });
+      if (!closed) {
+        closed = true;
+        untrack();
+        record({ kind: 'ws-close', exchange, from, to, code, reason });
+      }
+      // As on a real server, the close hook runs whichever side closed.
       later('up', () => {
         try {
-          report(hooks.close?.(peer, code, reason));
+          report(hooks.close?.(peer, code, reason, this.options.env));
         } catch (error) {
           this.options.reportError(to, error);
         }
       });
     });
     try {
-      report(hooks.open?.(peer));
+      report(hooks.open?.(peer, this.options.env));
     } catch (error) {
       this.options.reportError(to, error);
     }

@@ -174,7 +174,8 @@ export class TraceView {
     this.diagramHead = h('div', { class: 'tv-diagram-head', 'aria-hidden': 'true' });
     this.diagramBox = h(
       'div',
-      { class: 'tv-diagram-box', tabindex: '-1' },
+      // Focusable so keyboard users can scroll a long diagram; the message list is its text alternative.
+      { class: 'tv-diagram-box', tabindex: '0', role: 'group', 'aria-label': 'Sequence diagram' },
       this.diagramHead,
       this.diagramSpacer,
     );

@@ -343,15 +343,22 @@ export function installRunGlobals(): void {
   // Node 22+ has a global WebSocket; older Node (StackBlitz) gets the `ws` package's one.
   const NativeWebSocket = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
   type Listener = ((event: unknown) => void) | null;
-  const Base = (NativeWebSocket ?? WsWebSocket) as unknown as new (...args: unknown[]) => {
+  interface SocketBase {
     close(): void;
     addEventListener(type: string, listener: Listener, options?: unknown): void;
     removeEventListener(type: string, listener: Listener, options?: unknown): void;
-    onopen: Listener;
-    onmessage: Listener;
-    onclose: Listener;
-    onerror: Listener;
-  };
+    get onopen(): Listener;
+    set onopen(listener: Listener);
+    get onmessage(): Listener;
+    set onmessage(listener: Listener);
+    get onclose(): Listener;
+    set onclose(listener: Listener);
+    get onerror(): Listener;
+    set onerror(listener: Listener);
+  }
+  const Base = (NativeWebSocket ?? WsWebSocket) as unknown as new (
+    ...args: unknown[]
+  ) => SocketBase;
   // Socket events fire in the async context of whichever pooled connection carried the upgrade, so
   // listeners are bound to the context that registered them: output stays labelled by its client.
   const bound = new WeakMap<object, Listener>();

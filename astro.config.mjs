@@ -55,6 +55,7 @@ export default defineConfig({
             'patterns/sidecar',
           ],
         },
+        { label: 'Comparing delivery patterns', link: '/comparison/' },
         { label: 'Contributing', items: ['contributing/adding-a-chapter'] },
       ],
     }),

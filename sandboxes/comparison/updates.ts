@@ -22,7 +22,7 @@ export function deliveryLog() {
     arrived(update: Update, how: string): void {
       // Latency = arrival − publish. This works only because server and clients share one clock
       // (one worker in the page, one process in Node); across machines, clocks disagree.
-      const ms = performance.now() - update.publishedAt;
+      const ms = Math.round((performance.now() - update.publishedAt) * 10) / 10;
       latencies.push(ms);
       total = update.total;
       console.log(`update #${update.seq} delivered after ${ms.toFixed(1)} ms (${how})`);
@@ -30,7 +30,8 @@ export function deliveryLog() {
     summary(requests: number): void {
       const sorted = [...latencies].sort((a, b) => a - b);
       const middle = sorted.length / 2;
-      const median = ((sorted[Math.ceil(middle) - 1] ?? NaN) + (sorted[Math.floor(middle)] ?? NaN)) / 2;
+      const median =
+        ((sorted[Math.ceil(middle) - 1] ?? NaN) + (sorted[Math.floor(middle)] ?? NaN)) / 2;
       const max = sorted.at(-1) ?? NaN;
       console.log(
         `done: ${latencies.length} updates, ${requests} request(s), ` +

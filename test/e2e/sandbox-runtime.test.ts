@@ -118,6 +118,16 @@ describe('the in-page runtime', () => {
     ]);
   });
 
+  test('cookies through a proxy host: it forwards Cookie and sees Set-Cookie; clients cannot forge Cookie', async () => {
+    const result = await runInPage(await fixture('cookie-proxy'));
+    expect(result.lines).toEqual([
+      'client log: before login: app saw cookie: none',
+      'lb log: lb saw set-cookie: sid=abc; Path=/; HttpOnly',
+      'client log: login: welcome',
+      'client log: after login: app saw cookie: sid=abc',
+    ]);
+  });
+
   test('the worker is a secure context with WebCrypto, and reaches no real network', async () => {
     const result = await runInPage(
       inlineSandbox(

@@ -205,7 +205,11 @@ function pathMatches(requestPath: string, cookiePath: string): boolean {
 /** Everything one run owns. */
 export interface RunScope {
   log(host: string, level: Level, text: string): void;
-  jar: CookieJar;
+  /**
+   * One cookie jar per client, as each client plays a browser. Hosts have none: like server-side
+   * fetch, they send the Cookie headers they set and see every Set-Cookie.
+   */
+  jars: Map<string, CookieJar>;
   /** Origins of this run's hosts; only requests to these carry the "which host" header. */
   origins: Set<string>;
   /** Client-side EventSources and WebSockets, closed when the run ends. */
@@ -227,7 +231,7 @@ export function inHost<T>(run: RunScope, host: string, fn: () => T): T {
 const nativeFetch = globalThis.fetch.bind(globalThis);
 
 /**
- * fetch with the run's cookie jar: sends stored cookies to the same origin, stores Set-Cookie,
+ * fetch with the sender's cookie jar (clients only): sends stored cookies to the same origin, stores Set-Cookie,
  * and follows redirects itself so cookies set on a redirect are kept, as a browser would.
  *
  * @example
@@ -248,14 +252,13 @@ export async function jarFetch(
   let method = first.method;
   let sendBody: ArrayBuffer | undefined = body;
   const headers = new Headers(first.headers);
-  const explicitCookie = headers.has('cookie');
+  const jar = run.jars.get(from);
+  // A browser never lets page code set Cookie; the jar decides.
+  if (jar) headers.delete('cookie');
   for (let hop = 0; ; hop++) {
     const hopHeaders = new Headers(headers);
-    if (!explicitCookie) {
-      const cookie = run.jar.header(url);
-      if (cookie) hopHeaders.set('cookie', cookie);
-      else hopHeaders.delete('cookie');
-    }
+    const cookie = jar?.header(url);
+    if (cookie) hopHeaders.set('cookie', cookie);
     if (run.origins.has(url.origin)) hopHeaders.set(FROM_HEADER, from);
     const response = await nativeFetch(url, {
       method,
@@ -264,7 +267,7 @@ export async function jarFetch(
       signal: first.signal,
       redirect: 'manual',
     });
-    run.jar.store(url, response.headers.getSetCookie());
+    jar?.store(url, response.headers.getSetCookie());
     const location = response.headers.get('location');
     const isRedirect = [301, 302, 303, 307, 308].includes(response.status) && location !== null;
     if (!isRedirect || first.redirect === 'manual') return response;
@@ -407,7 +410,7 @@ export function installRunGlobals(): void {
         const origin = new URL(`${target.protocol === 'wss:' ? 'https:' : 'http:'}//${target.host}`)
           .origin;
         if (current.run.origins.has(origin)) headers[FROM_HEADER] = current.host;
-        const cookie = current.run.jar.header(new URL(target.pathname, origin));
+        const cookie = current.run.jars.get(current.host)?.header(new URL(target.pathname, origin));
         if (cookie) headers.cookie = cookie;
       }
       if (NativeWebSocket)
@@ -737,7 +740,7 @@ export async function startSandbox(options: {
 
   const run: RunScope = {
     log: options.log,
-    jar: createCookieJar(),
+    jars: new Map(Object.keys(manifest.clients).map((name) => [name, createCookieJar()])),
     origins: new Set(),
     closeables: new Set(),
   };

@@ -14,6 +14,13 @@ import {
 
 /** Internal marker: which host sent a request. Stripped before anything sees the request. */
 const FROM_HEADER = 'x-sandbox-from';
+/**
+ * Internal carriers for what browsers forbid code to set or read (Cookie on a Request, Set-Cookie on
+ * a Response). Hosts are servers, not browsers: they may forward cookies and must see Set-Cookie.
+ */
+const COOKIE_HEADER = 'x-sandbox-cookie';
+const SET_COOKIE_HEADER = 'x-sandbox-set-cookie';
+const INTERNAL_HEADERS = new Set([FROM_HEADER, COOKIE_HEADER, SET_COOKIE_HEADER]);
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type TraceDraft = DistributiveOmit<TraceEvent, 't'>;
@@ -21,6 +28,8 @@ export type TraceDraft = DistributiveOmit<TraceEvent, 't'>;
 export interface VirtualNetworkOptions {
   /** Host names in this run; each answers at `http://<name>.test/`. */
   hosts: string[];
+  /** Client names: they play browsers, with a cookie jar each; hosts handle cookies themselves. */
+  clients: string[];
   /** The host's module as it is now (a restart swaps it). */
   getHost(name: string): SandboxHostModule | undefined;
   env: SandboxEnv;
@@ -122,10 +131,22 @@ export class VirtualNetwork {
 
   /** Networking globals for code running as `from`: requests it makes are traced as sent by it. */
   bindings(from: string): NetworkBindings {
-    const boundFetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const isHost = this.options.hosts.includes(from);
+    const boundFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      // Read Cookie before the Request constructor drops it (hosts only: a browser forbids it).
+      const cookie = isHost
+        ? new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get(
+            'cookie',
+          )
+        : null;
       const request = new Request(input, init);
       request.headers.set(FROM_HEADER, from);
-      return globalThis.fetch(request);
+      if (cookie) request.headers.set(COOKIE_HEADER, cookie);
+      const response = await globalThis.fetch(request);
+      const carried = response.headers.get(SET_COOKIE_HEADER);
+      return isHost && carried
+        ? withSetCookies(response, JSON.parse(carried) as string[])
+        : response;
     }) as typeof fetch;
     const socketOrigin = this.socketOrigin;
     const BaseSocket = globalThis.WebSocket;
@@ -226,9 +247,10 @@ export class VirtualNetwork {
     const headers = new Headers();
     headers.set('host', url.host);
     for (const [name, value] of incoming.headers)
-      if (name !== FROM_HEADER) headers.append(name, value);
-    const cookie = this.cookieHeader(from, to);
-    if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
+      if (!INTERNAL_HEADERS.has(name)) headers.append(name, value);
+    const isClient = this.options.clients.includes(from);
+    const cookie = isClient ? this.cookieHeader(from, to) : incoming.headers.get(COOKIE_HEADER);
+    if (cookie) headers.set('cookie', cookie);
     if (body) headers.set('content-length', String(body.byteLength));
 
     this.options.record({
@@ -262,11 +284,21 @@ export class VirtualNetwork {
     const served = await this.serve(to, request);
     // A server that leaves statusText empty still sends a reason phrase on an HTTP/1.1 status line.
     const response = served.statusText ? served : this.withStatusText(served);
-    for (const line of this.setCookies.get(response) ?? []) this.storeCookie(from, to, line);
-
-    const responseHeaders: HeaderList = [...response.headers];
-    for (const line of this.setCookies.get(response) ?? [])
-      responseHeaders.push(['set-cookie', line]);
+    // A host's own Response keeps Set-Cookie in a side table; one it passes on from upstream has it
+    // in its headers.
+    const cookieLines = this.setCookies.get(response) ?? response.headers.getSetCookie();
+    if (isClient) for (const line of cookieLines) this.storeCookie(from, to, line);
+    const responseHeaders: HeaderList = [
+      ...[...response.headers].filter(
+        ([name]) => name !== 'set-cookie' && !INTERNAL_HEADERS.has(name),
+      ),
+      ...cookieLines.map((line): [string, string] => ['set-cookie', line]),
+    ];
+    const outgoing = new Headers(response.headers);
+    outgoing.delete(SET_COOKIE_HEADER);
+    if (!isClient && cookieLines.length > 0) {
+      outgoing.set(SET_COOKIE_HEADER, JSON.stringify(cookieLines));
+    }
 
     // A body built from a ReadableStream goes out chunked; a string or bytes gets a Content-Length.
     // For a Response from elsewhere (a proxied fetch), only a Content-Length header says which.
@@ -305,7 +337,7 @@ export class VirtualNetwork {
         new Response(bytes, {
           status: response.status,
           statusText: response.statusText,
-          headers: response.headers,
+          headers: outgoing,
         }),
       );
       return;
@@ -319,7 +351,7 @@ export class VirtualNetwork {
       new Response(this.tapStream(exchange, to, from, response), {
         status: response.status,
         statusText: response.statusText,
-        headers: response.headers,
+        headers: outgoing,
       }),
     );
   }
@@ -609,6 +641,26 @@ export class VirtualNetwork {
     if (expired) cookies.delete(name);
     else cookies.set(name, value);
   }
+}
+
+/** A fetched Response whose headers show its Set-Cookie lines, as server-side fetch does. */
+function withSetCookies(response: Response, lines: string[]): Response {
+  const headers = new Headers();
+  for (const [name, value] of response.headers) {
+    if (name !== SET_COOKIE_HEADER) headers.append(name, value);
+  }
+  for (const line of lines) headers.append('set-cookie', line);
+  const copy = new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+  });
+  // Response construction drops Set-Cookie; a free-standing Headers object keeps it.
+  Object.defineProperties(copy, {
+    headers: { value: headers },
+    url: { value: response.url },
+    redirected: { value: response.redirected },
+  });
+  return copy;
 }
 
 function toBytes(data: ArrayBuffer | ArrayBufferView | Blob | Uint8Array): Uint8Array {

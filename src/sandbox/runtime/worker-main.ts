@@ -248,6 +248,7 @@ async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise
   };
   network = new VirtualNetwork({
     hosts: Object.keys(manifest.hosts),
+    clients: Object.keys(manifest.clients),
     getHost: (name) => hostModules.get(name),
     env,
     latencyMs: message.options.latencyMs,

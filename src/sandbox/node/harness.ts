@@ -50,7 +50,7 @@ export interface ServingSandbox extends HarnessResult {
   close(): Promise<void>;
 }
 
-// Each run imports the sandbox's modules under a new `?run=N`, so module state starts fresh.
+// Each run imports the sandbox's modules under a new `?sandbox-run=N` query, so module state starts fresh.
 let runCounter = 0;
 
 /**

@@ -9,6 +9,7 @@
  * It must run on Node 20 through tsx: erasable TypeScript only, no Node 22+ APIs without a fallback.
  */
 import http from 'node:http';
+import nodeModule from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { realpathSync } from 'node:fs';
@@ -290,6 +291,32 @@ export async function jarFetch(
 let installed = false;
 
 /**
+ * Relative imports of a sandbox module inherit its `?sandbox-run=…` query, so a sibling file is
+ * instantiated per run and per host, not shared. Needs `module.registerHooks` (Node 22.15+); on older
+ * Node (StackBlitz) siblings are shared, which only matters for module-level state in them.
+ */
+function isolateSandboxImports(): void {
+  const { registerHooks } = nodeModule as unknown as {
+    registerHooks?: (hooks: {
+      resolve: (
+        specifier: string,
+        context: { parentURL?: string },
+        next: (specifier: string, context: unknown) => { url: string },
+      ) => { url: string };
+    }) => void;
+  };
+  registerHooks?.({
+    resolve(specifier, context, next) {
+      const result = next(specifier, context);
+      const parent = context.parentURL ?? '';
+      const at = parent.indexOf('?sandbox-run=');
+      if (at < 0 || !specifier.startsWith('.') || !result.url.startsWith('file:')) return result;
+      return { ...result, url: `${result.url.split('?')[0]}${parent.slice(at)}` };
+    },
+  });
+}
+
+/**
  * Makes console, fetch, EventSource and WebSocket aware of the run scope. Outside a run they behave
  * as before. Safe to call more than once.
  *
@@ -299,6 +326,7 @@ let installed = false;
 export function installRunGlobals(): void {
   if (installed) return;
   installed = true;
+  isolateSandboxImports();
 
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     const original = console[level].bind(console);
@@ -724,15 +752,17 @@ export async function startSandbox(options: {
   manifest: RunManifest;
   log(host: string, level: Level, text: string): void;
   observer?: WireObserver;
-  /** Appended as `?run=N` to module URLs so every run imports fresh modules. */
+  /** Part of the module URLs' query, so every run imports fresh modules. */
   runId?: number;
   /** Host name → port; 0 or absent picks a free port. */
   ports?: Record<string, number>;
 }): Promise<StartedSandbox> {
   installRunGlobals();
   const { dir, manifest, observer } = options;
-  const query = options.runId === undefined ? '' : `?run=${options.runId}`;
-  const load = async <T>(file: string): Promise<T> => {
+  // Each host and client gets its own module instances, as separate processes would (and as the
+  // page gives them); relative imports inherit the query through the resolve hook below.
+  const load = async <T>(file: string, name: string): Promise<T> => {
+    const query = `?sandbox-run=${options.runId ?? 0}&as=${encodeURIComponent(name)}`;
     const module = (await import(pathToFileURL(join(dir, file)).href + query)) as { default?: T };
     if (module.default === undefined) throw new Error(`${file} has no default export`);
     return module.default;
@@ -746,10 +776,11 @@ export async function startSandbox(options: {
   };
   const hostNames = Object.keys(manifest.hosts);
   const modules: Record<string, HostModule> = {};
-  for (const name of hostNames) modules[name] = await load<HostModule>(manifest.hosts[name] ?? '');
+  for (const name of hostNames)
+    modules[name] = await load<HostModule>(manifest.hosts[name] ?? '', name);
   const clients: Record<string, ClientMain> = {};
   for (const [name, file] of Object.entries(manifest.clients))
-    clients[name] = await load<ClientMain>(file);
+    clients[name] = await load<ClientMain>(file, name);
 
   const env: HostEnv = { hosts: {}, params: paramDefaults(manifest) };
   const ports: Record<string, number> = {};

@@ -306,4 +306,11 @@ describe('runSandboxInNode', () => {
       'client sees {"delayMs":30}, server sees {"delayMs":30}',
     ]);
   });
+
+  it('takes param values the way a reader sets them in the page', async () => {
+    const { logs } = await runSandboxInNode(fixture('params'), { params: { delayMs: 75 } });
+    expect(logs.map((line) => line.text)).toEqual([
+      'client sees {"delayMs":75}, server sees {"delayMs":75}',
+    ]);
+  });
 });

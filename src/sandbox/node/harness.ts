@@ -33,6 +33,8 @@ export interface HarnessOptions {
   onTrace?: (event: TraceEvent) => void;
   /** Host name → port to listen on (default: a free port per host). */
   ports?: Record<string, number>;
+  /** Values for the sandbox's params, as a reader would set them in the page (default: their defaults). */
+  params?: Record<string, number>;
 }
 
 export interface HarnessResult {
@@ -180,6 +182,7 @@ export async function startSandboxInNode(
     observer,
     runId: ++runCounter,
     ports: options.ports,
+    params: options.params,
     log(host, level, text) {
       const line = { host, level, text };
       logs.push(line);

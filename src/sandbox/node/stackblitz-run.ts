@@ -756,6 +756,8 @@ export async function startSandbox(options: {
   runId?: number;
   /** Host name → port; 0 or absent picks a free port. */
   ports?: Record<string, number>;
+  /** Param values that override the manifest's defaults. */
+  params?: Record<string, number>;
 }): Promise<StartedSandbox> {
   installRunGlobals();
   const { dir, manifest, observer } = options;
@@ -782,7 +784,7 @@ export async function startSandbox(options: {
   for (const [name, file] of Object.entries(manifest.clients))
     clients[name] = await load<ClientMain>(file, name);
 
-  const env: HostEnv = { hosts: {}, params: paramDefaults(manifest) };
+  const env: HostEnv = { hosts: {}, params: { ...paramDefaults(manifest), ...options.params } };
   const ports: Record<string, number> = {};
   const servers: http.Server[] = [];
   for (const name of hostNames) {

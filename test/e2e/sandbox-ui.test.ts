@@ -133,7 +133,7 @@ describe('the Request–Response sandbox', () => {
         ),
       );
     expect(counters[0]?.slice(0, 2)).toEqual(['client', '2 / 0']);
-    expect(counters[1]?.slice(0, 3)).toEqual(['server', '0 / 2', '0 / 1 / 0 / 1 / 0']);
+    expect(counters[1]?.slice(0, 3)).toEqual(['server', '0 / 2', '2xx 1 · 4xx 1']);
   });
 
   test('Escape then Tab leaves the editor, and the page says so', async () => {

@@ -248,7 +248,7 @@ describe('the traffic view on the request-response sandbox', () => {
       [
         'server',
         '0 / 2',
-        '0 / 1 / 0 / 1 / 0',
+        '2xx 1 · 4xx 1',
         `${responseHeads} B + ${responseBodies} B`,
         `${requestHeads} B + ${requestBodies} B`,
         '0 (1)',

@@ -159,7 +159,7 @@ export class TraceView {
             ...[
               'Host',
               'Requests sent / received',
-              'Responses sent (1xx–5xx)',
+              'Responses sent, by status',
               'Sent: headers + body',
               'Received: headers + body',
               'Open (peak)',
@@ -572,8 +572,11 @@ export class TraceView {
 }
 
 function counterCells(counters: HostCounters): string[] {
-  const [r1, r2, r3, r4, r5] = counters.responsesSent;
-  const responses = r1 + r2 + r3 + r4 + r5 === 0 ? '–' : `${r1} / ${r2} / ${r3} / ${r4} / ${r5}`;
+  // Only the status classes that occurred, e.g. "2xx 1 · 4xx 1".
+  const classes = counters.responsesSent.flatMap((count, index) =>
+    count > 0 ? [`${index + 1}xx ${count}`] : [],
+  );
+  const responses = classes.length === 0 ? '–' : classes.join(' · ');
   return [
     counters.host,
     `${counters.requestsSent} / ${counters.requestsReceived}${counters.wsMessagesSent + counters.wsMessagesReceived > 0 ? ` (WS ${counters.wsMessagesSent} / ${counters.wsMessagesReceived})` : ''}`,

@@ -1,0 +1,20 @@
+// thumbnails-2: the same worker with a bug. Its first image throws; the error handler logs it and
+// forgets to ack (or reject) the message. The broker cannot tell "slow" from "stuck", so it waits
+// for the ack timeout, then closes this connection and gives the image to thumbnails-1.
+import { consume, sleep } from './consumer.ts';
+
+export default async function main(broker: URL): Promise<void> {
+  const options = { queue: 'thumbnails', name: 'thumbnails-2', reconnectMs: 400 };
+  let failedOnce = false;
+  await consume(broker, options, async ({ id, image, redelivered }) => {
+    if (!failedOnce) {
+      failedOnce = true;
+      console.warn(`#${id}: resize failed: Error: corrupt image (logged, but never acked)`);
+      return 'no ack';
+    }
+    await sleep(100); // resize
+    const file = `thumbnails/${image.replace(/\.\w+$/, '-256.png')}`;
+    console.log(`#${id}: wrote ${file}${redelivered ? ' (a redelivery)' : ''}`);
+    return 'ack';
+  });
+}

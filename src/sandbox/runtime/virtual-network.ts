@@ -282,6 +282,11 @@ export class VirtualNetwork {
     Object.defineProperty(request, 'headers', { value: headers });
 
     const served = await this.serve(to, request);
+    // The caller gave up while the host worked: like a real socket, nothing reaches it any more.
+    if (this.ended.has(exchange)) {
+      await served.body?.cancel().catch(() => undefined);
+      return;
+    }
     // A server that leaves statusText empty still sends a reason phrase on an HTTP/1.1 status line.
     const response = served.statusText ? served : this.withStatusText(served);
     // A host's own Response keeps Set-Cookie in a side table; one it passes on from upstream has it

@@ -66,6 +66,53 @@ describe('the in-page runtime', () => {
     expect(kinds(result.trace, 'abort')).toHaveLength(1);
   });
 
+  test('a client abort mid-stream cancels the host stream at once; nothing more is traced', async () => {
+    const result = await runInPage(await fixture('stream-abort'));
+    expect(result.lines).toEqual([
+      'client log: read ["a","b","c"]',
+      'server log: stream cancelled',
+    ]);
+    const chunks = kinds(result.trace, 'body-chunk');
+    const abort = kinds(result.trace, 'abort')[0];
+    expect(abort).toBeDefined();
+    expect(chunks.every((chunk) => chunk.t <= (abort?.t ?? 0))).toBe(true);
+  });
+
+  test('added latency delays a burst of chunks together, not one latency per chunk', async () => {
+    const result = await page.evaluate(
+      async (sandbox) => {
+        const runtime = (
+          window as unknown as {
+            SandboxRuntime: {
+              SandboxRunner: { connect(url: URL): Promise<{ run(...args: unknown[]): unknown }> };
+            };
+          }
+        ).SandboxRuntime;
+        const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
+        const chunks: number[] = [];
+        await new Promise<void>((done) => {
+          runner.run(
+            sandbox.manifest,
+            sandbox.files,
+            { latencyMs: 150, params: {} },
+            {
+              onTrace: (events: Array<{ kind: string; t: number }>) =>
+                chunks.push(
+                  ...events.filter((event) => event.kind === 'body-chunk').map((event) => event.t),
+                ),
+              onFinished: () => done(),
+              onKilled: () => done(),
+            },
+          );
+        });
+        return chunks;
+      },
+      await fixture('stream-abort'),
+    );
+    // a, b and c were written at once: they arrive within a few ms of each other.
+    expect((result[2] ?? 0) - (result[0] ?? 0)).toBeLessThan(60);
+  });
+
   test('Server-Sent Events: EventSource reconnects with Last-Event-ID and the server resumes', async () => {
     const result = await runInPage(await fixture('sse'));
     expect(result.lines).toEqual(

@@ -502,9 +502,12 @@ export function createHostServer(options: {
       inFlight.delete(res);
       if (res.writableFinished) return;
       exchange?.abort();
-      // The handler's abort listeners run as the host, so what they print is labelled.
-      inHost(run, host, () => controller.abort());
-      void reader?.cancel().catch(() => {});
+      // The handler's abort listeners and its stream's cancel() run as the host, so what they
+      // print is labelled.
+      inHost(run, host, () => {
+        controller.abort();
+        void reader?.cancel().catch(() => {});
+      });
     });
 
     const headers = new Headers();
@@ -855,6 +858,9 @@ export async function startSandbox(options: {
     async close() {
       await closeClients(0);
       await Promise.all(servers.map(closeHostServer));
+      // Cancellation reaches a host's stream through its pipes a few ticks later; let it land
+      // (and log) before the run's output is read.
+      await new Promise((resolve) => setTimeout(resolve, 25));
     },
   };
 }

@@ -74,6 +74,8 @@ export class VirtualNetwork {
   /** Exchanges whose body ended or was aborted: each gets one ending in the trace. */
   private readonly ended = new Set<string>();
   private readonly releases = new Map<string, () => void>();
+  /** Ways to cancel a streamed response body, by exchange, for when its client aborts. */
+  private readonly cancels = new Map<string, () => void>();
   private latencyMs: number;
   /** Open HTTP exchanges per "from→to" pair, and the requests waiting for one to finish. */
   private readonly slots = new Map<string, { open: number; waiting: Array<() => void> }>();
@@ -269,6 +271,7 @@ export class VirtualNetwork {
     incoming.signal.addEventListener('abort', () => {
       aborted.abort(incoming.signal.reason);
       this.endExchange(exchange, { kind: 'abort', exchange, from, to });
+      this.cancels.get(exchange)?.();
     });
 
     await this.delay();
@@ -444,63 +447,87 @@ export class VirtualNetwork {
     const record = this.options.record;
     let total = 0;
     let done = false;
-    let untrack = (): void => undefined;
     let lastDue = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        untrack = this.trackOpen([from, to], (reason) => {
-          if (done) return;
-          done = true;
-          untrack();
-          this.endExchange(exchange, { kind: 'error', exchange, from, to, message: reason });
-          controller.error(new TypeError(`network error: ${reason}`));
-          void reader.cancel(reason).catch(() => undefined);
-        });
-      },
-      pull: async (controller) => {
-        const chunk = await reader.read().catch((error: unknown) => {
-          this.options.reportError(from, error);
-          return { done: true as const, value: undefined };
-        });
+    /** Stops the flow both ways: the host's stream is cancelled, the client's one ends. */
+    const stop = (reason: string, ending: TraceDraft, fail?: Error): void => {
+      if (done) return;
+      done = true;
+      untrack();
+      this.cancels.delete(exchange);
+      this.endExchange(exchange, ending);
+      if (fail) output?.error(fail);
+      void reader.cancel(reason).catch(() => undefined);
+    };
+    let output: ReadableStreamDefaultController<Uint8Array> | undefined;
+    const untrack = this.trackOpen([from, to], (reason) =>
+      stop(
+        reason,
+        { kind: 'error', exchange, from, to, message: reason },
+        new TypeError(`network error: ${reason}`),
+      ),
+    );
+    // The client's abort (fetch signal, EventSource.close) cancels the host's stream, as a closed
+    // socket would.
+    this.cancels.set(exchange, () =>
+      stop('the client went away', { kind: 'abort', exchange, from: to, to: from }),
+    );
+
+    // Chunks are read as soon as the host writes them and each is delivered one latency later, so
+    // a burst arrives together, late, rather than spread out by the latency.
+    const deliver = (
+      controller: ReadableStreamDefaultController<Uint8Array>,
+      chunk: ReadableStreamReadResult<Uint8Array>,
+    ): void => {
+      if (done) return;
+      if (chunk.done) {
+        done = true;
+        untrack();
+        this.cancels.delete(exchange);
+        this.endExchange(exchange, { kind: 'body-end', exchange, from, to, size: total });
+        controller.close();
+        return;
+      }
+      const bytes =
+        chunk.value instanceof Uint8Array
+          ? chunk.value
+          : new Uint8Array(chunk.value as ArrayBuffer);
+      total += bytes.byteLength;
+      record({
+        kind: 'body-chunk',
+        exchange,
+        from,
+        to,
+        size: bytes.byteLength,
+        preview: preview(bytes),
+      });
+      parser?.push(decoder.decode(bytes, { stream: true }));
+      controller.enqueue(bytes);
+    };
+    const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      for (;;) {
+        const chunk = await reader
+          .read()
+          .catch((error: unknown): ReadableStreamReadResult<Uint8Array> => {
+            if (!done) this.options.reportError(from, error);
+            return { done: true, value: undefined };
+          });
         if (done) return;
-        if (chunk.done) {
-          done = true;
-          untrack();
-          this.endExchange(exchange, { kind: 'body-end', exchange, from, to, size: total });
-          controller.close();
-          return;
-        }
-        // Each chunk is due one latency after it was written; due times only grow, so order holds.
+        // Due times only grow and timers fire in order, so chunks keep their order.
         const due = Math.max(lastDue, performance.now() + this.latencyMs);
         lastDue = due;
         const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        if (done) return;
-        const bytes =
-          chunk.value instanceof Uint8Array
-            ? chunk.value
-            : new Uint8Array(chunk.value as ArrayBuffer);
-        total += bytes.byteLength;
-        record({
-          kind: 'body-chunk',
-          exchange,
-          from,
-          to,
-          size: bytes.byteLength,
-          preview: preview(bytes),
-        });
-        parser?.push(decoder.decode(bytes, { stream: true }));
-        controller.enqueue(bytes);
+        if (wait <= 0) deliver(controller, chunk);
+        else setTimeout(() => deliver(controller, chunk), wait);
+        if (chunk.done) return;
+      }
+    };
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        output = controller;
+        void pump(controller);
       },
-      cancel: (reason) => {
-        if (done) return;
-        done = true;
-        untrack();
-        this.endExchange(exchange, { kind: 'abort', exchange, from: to, to: from });
-        return reader.cancel(reason);
-      },
+      cancel: () => stop('the client went away', { kind: 'abort', exchange, from: to, to: from }),
     });
-    return stream;
   }
 
   private handleSocket(client: {

@@ -321,6 +321,33 @@ describe('the Request–Response sandbox', () => {
     expect(problems.pageErrors).toEqual([]);
   });
 
+  test('exercises: a Run checks each one; a solved exercise stays solved after a reload', async () => {
+    const exercise = sandbox().locator('[data-exercise="idempotency-key"]');
+    await run();
+    await waitForStatus(/Finished/);
+    await expect(exercise.locator('[data-exercise-result]').innerText()).resolves.toMatch(
+      /^✗ Not yet: No two POSTs carried the same Idempotency-Key header yet\.$/,
+    );
+    const solution = resolve(
+      import.meta.dirname,
+      '../../sandboxes/request-response/solutions/idempotency-key',
+    );
+    await replaceFile('server.ts', readFileSync(resolve(solution, 'server.ts'), 'utf8'));
+    await replaceFile('client.ts', readFileSync(resolve(solution, 'client.ts'), 'utf8'));
+    await run();
+    await waitForStatus(/Finished/);
+    await expect(exercise.locator('[data-exercise-result]').innerText()).resolves.toMatch(
+      /^✓ Solved: 2 POSTs with the key/,
+    );
+    await expect(exercise.locator('[data-exercise-state]').innerText()).resolves.toBe('Solved');
+    // The other exercise is judged on the same run, and is not solved by it.
+    await expect(
+      sandbox().locator('[data-exercise="limit-size"] [data-exercise-result]').innerText(),
+    ).resolves.toMatch(/^✗ Not yet/);
+    await page.reload();
+    await expect(exercise.locator('[data-exercise-state]').innerText()).resolves.toBe('Solved');
+  });
+
   test('reader code cannot touch the docs page, its storage, cookies or navigation, nor leave the sandbox network', async () => {
     await page.evaluate(() => {
       localStorage.setItem('docs-own', 'kept');

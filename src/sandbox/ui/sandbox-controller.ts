@@ -2,10 +2,13 @@
  * Everything a sandbox does once the reader shows intent: editors, runs, console, trace, storage and
  * the StackBlitz export. Loaded on demand by `sandbox-element.ts`, so a chapter page stays light.
  */
+import type { Exercise, ExerciseRun } from '../runtime/exercise';
+import type { ConsoleEntry } from '../runtime/protocol';
 import { SandboxRunner, type RunHandle } from '../runtime/runner-client';
-import type { SandboxManifest } from '../runtime/types';
+import type { SandboxManifest, TraceEvent } from '../runtime/types';
 import { ConsoleView } from './console-view';
 import { clearEdit, loadEdit, saveEdit } from './edit-storage';
+import { markSolved } from './exercise-progress';
 import type { CodeEditor } from './editor';
 import { TraceView } from './trace-view';
 
@@ -26,6 +29,9 @@ function required<T extends HTMLElement = HTMLElement>(root: ParentNode, selecto
   return element;
 }
 
+/** Each sandbox's exercises, loaded only when a run ends on a page that has them. */
+const exerciseModules = import.meta.glob<{ exercises: Exercise[] }>('/sandboxes/*/exercises.ts');
+
 type Status = 'idle' | 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
 
 export class SandboxController {
@@ -37,6 +43,8 @@ export class SandboxController {
   private current: RunHandle | undefined;
   private startedAt = 0;
   private storageWarned = false;
+  /** What the current run did, for the exercise checks. */
+  private runLog: { logs: ConsoleEntry[]; trace: TraceEvent[] } = { logs: [], trace: [] };
 
   constructor(
     private readonly root: HTMLElement,
@@ -240,6 +248,7 @@ export class SandboxController {
       return;
     }
     this.startedAt = performance.now();
+    this.runLog = { logs: [], trace: [] };
     this.emit('sandbox:start', {});
     const files = Object.fromEntries(
       this.data.manifest.files.map((file) => [file, this.texts[file] ?? '']),
@@ -253,12 +262,14 @@ export class SandboxController {
         onConsole: (entries) => {
           if (!this.isCurrent(handle)) return;
           this.consoleView.add(entries);
+          this.runLog.logs.push(...entries);
           this.emit('sandbox:console', { entries });
         },
         onDropped: (count) => this.isCurrent(handle) && this.consoleView.dropped(count),
         onTrace: (events) => {
           if (!this.isCurrent(handle)) return;
           this.traceView.add(events);
+          this.runLog.trace.push(...events);
           this.emit('sandbox:trace', { events });
         },
         onFinished: (ok) => {
@@ -266,6 +277,7 @@ export class SandboxController {
           this.current = undefined;
           this.traceView.finish();
           this.emit('sandbox:end', { ok, killed: false });
+          void this.checkExercises({ ok, ...this.runLog });
           const elapsed = Math.round(performance.now() - this.startedAt);
           this.setStatus(
             ok ? 'finished' : 'failed',
@@ -277,6 +289,7 @@ export class SandboxController {
           this.current = undefined;
           this.traceView.finish();
           this.emit('sandbox:end', { ok: false, killed: true });
+          void this.checkExercises({ ok: false, ...this.runLog });
           const byReader = reason === 'Stopped.';
           this.consoleView.system(
             byReader ? 'Stopped. Everything this run started has ended.' : reason,
@@ -287,6 +300,28 @@ export class SandboxController {
       },
     );
     this.current = handle;
+  }
+
+  /** Runs every exercise's check on what the run did and shows each verdict next to its task. */
+  private async checkExercises(run: ExerciseRun): Promise<void> {
+    const items = [...this.root.querySelectorAll<HTMLElement>('[data-exercise]')];
+    const load = exerciseModules[`/sandboxes/${this.data.id}/exercises.ts`];
+    if (items.length === 0 || !load) return;
+    const { exercises } = await load();
+    for (const item of items) {
+      const exercise = exercises.find((each) => each.id === item.dataset.exercise);
+      const result = item.querySelector<HTMLElement>('[data-exercise-result]');
+      if (!exercise || !result) continue;
+      let verdict: { pass: boolean; message: string };
+      try {
+        verdict = exercise.check(run);
+      } catch (error) {
+        verdict = { pass: false, message: `The check could not read this run: ${String(error)}` };
+      }
+      result.dataset.pass = String(verdict.pass);
+      result.textContent = `${verdict.pass ? '✓ Solved' : '✗ Not yet'}: ${verdict.message}`;
+      if (verdict.pass) markSolved(item, this.data.id);
+    }
   }
 
   /**

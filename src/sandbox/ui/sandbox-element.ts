@@ -3,6 +3,7 @@
  * work and waits for intent (Run, Ctrl/Cmd+Enter, touching the code, or saved edits to restore);
  * then it loads the controller, which brings the editor and runtime.
  */
+import { showSolved, solvedExercises } from './exercise-progress';
 import type { SandboxController, SandboxData } from './sandbox-controller';
 
 class SandboxElement extends HTMLElement {
@@ -10,6 +11,10 @@ class SandboxElement extends HTMLElement {
 
   connectedCallback(): void {
     this.setUpTabs();
+    const solved = solvedExercises(this.dataset.sandbox ?? '');
+    for (const item of this.querySelectorAll<HTMLElement>('[data-exercise]')) {
+      if (solved.includes(item.dataset.exercise ?? '')) showSolved(item);
+    }
     for (const button of this.querySelectorAll<HTMLButtonElement>('[data-action]')) {
       if (button.dataset.action !== 'stop') button.disabled = false;
     }

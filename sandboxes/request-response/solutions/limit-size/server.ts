@@ -1,0 +1,29 @@
+// One way to pass "Refuse uploads over 5 MB with 413".
+const MAX_BYTES = 5 * 1024 * 1024;
+let nextId = 1;
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname !== '/uploads') return Response.json({ error: 'not found' }, { status: 404 });
+    if (request.method !== 'POST') {
+      return Response.json({ error: 'use POST' }, { status: 405, headers: { allow: 'POST' } });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.text());
+    } catch (error) {
+      return Response.json({ error: `body is not valid JSON: ${String(error)}` }, { status: 400 });
+    }
+    const { fileName, sizeBytes } = (body ?? {}) as Record<string, unknown>;
+    if (typeof sizeBytes === 'number' && sizeBytes > MAX_BYTES) {
+      return Response.json({ error: `uploads are limited to ${MAX_BYTES} bytes` }, { status: 413 });
+    }
+    if (typeof fileName !== 'string' || fileName === '' || !Number.isInteger(sizeBytes)) {
+      return Response.json({ error: 'fileName and sizeBytes are required' }, { status: 400 });
+    }
+    const upload = { id: nextId++, fileName, sizeBytes };
+    console.log(`stored upload ${upload.id}: ${fileName} (${String(sizeBytes)} bytes)`);
+    return Response.json(upload, { status: 201, headers: { location: `/uploads/${upload.id}` } });
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * Exercises: a task the reader solves by editing a sandbox, and a check the page runs on what the
+ * run did (console output and network trace). Environment-neutral: the page runs the checks after
+ * every Run, and the Node tests prove each check fails on the chapter's code and passes on a
+ * reference solution (`sandboxes/<id>/solutions/<exercise id>/`).
+ */
+import type { TraceEvent } from './types';
+
+/** What a run did, as a check sees it. */
+export interface ExerciseRun {
+  /** Every client's main() settled without an uncaught error. */
+  ok: boolean;
+  logs: Array<{ host: string; level: string; text: string }>;
+  trace: TraceEvent[];
+}
+
+export interface ExerciseResult {
+  pass: boolean;
+  /** Says what the check saw: what is missing, or what was achieved. */
+  message: string;
+}
+
+export interface Exercise {
+  /** Stable id, also the folder name of its solution: lowercase words joined by hyphens. */
+  id: string;
+  title: string;
+  /** What to change, in a sentence or two. */
+  task: string;
+  /** A nudge for a reader who is stuck. */
+  hint?: string;
+  check(run: ExerciseRun): ExerciseResult;
+}
+
+/** One HTTP request with its response, bodies as text (previews, first 2 KB). */
+export interface HttpExchange {
+  from: string;
+  to: string;
+  method: string;
+  path: string;
+  requestHeaders: Map<string, string>;
+  requestBody: string;
+  status?: number;
+  responseHeaders: Map<string, string>;
+  responseBody: string;
+}
+
+/**
+ * Pairs a trace's requests with their responses, for checks that reason about exchanges.
+ *
+ * @example
+ * const posts = httpExchanges(run.trace).filter((exchange) => exchange.method === 'POST');
+ */
+export function httpExchanges(trace: readonly TraceEvent[]): HttpExchange[] {
+  const byId = new Map<string, HttpExchange>();
+  for (const event of trace) {
+    if (event.kind === 'request') {
+      byId.set(event.exchange, {
+        from: event.from,
+        to: event.to,
+        method: event.method,
+        path: new URL(event.url).pathname,
+        requestHeaders: new Map(event.headers.map(([name, value]) => [name.toLowerCase(), value])),
+        requestBody: event.bodyPreview,
+        responseHeaders: new Map(),
+        responseBody: '',
+      });
+    }
+    const exchange = byId.get(event.exchange);
+    if (!exchange) continue;
+    if (event.kind === 'response') {
+      exchange.status = event.status;
+      exchange.responseHeaders = new Map(
+        event.headers.map(([name, value]) => [name.toLowerCase(), value]),
+      );
+    } else if (event.kind === 'body-chunk') {
+      exchange.responseBody += event.preview;
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Parses JSON without throwing: checks look at bodies the reader's code may have broken. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -56,6 +56,7 @@ describe('createStackblitzProject', () => {
       [
         'README.md',
         'client.ts',
+        'cookie-jar.ts',
         'package.json',
         'run.ts',
         'sandbox-env.d.ts',
@@ -81,13 +82,23 @@ describe('createStackblitzProject', () => {
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['eventsource', 'tsx', 'ws']);
     expect(JSON.parse(project.files['sandbox.json'] ?? '')).toMatchObject({ target: 'server' });
     expect(project.files['README.md']).toContain('https://example.org/patterns/request-response/');
-    // run.ts imports only Node built-ins and the pinned packages.
+    expect(project.files['cookie-jar.ts']).toBe(
+      readFileSync(join(root, 'src/sandbox/node/cookie-jar.ts'), 'utf8'),
+    );
+    // run.ts imports only Node built-ins, the pinned packages and the cookie jar beside it.
     const imports = [...(project.files['run.ts'] ?? '').matchAll(/from '([^']+)'/g)].map(
       (match) => match[1],
     );
     expect(
-      imports.every((name) => name?.startsWith('node:') || name === 'ws' || name === 'eventsource'),
+      imports.every(
+        (name) =>
+          name?.startsWith('node:') ||
+          name === 'ws' ||
+          name === 'eventsource' ||
+          name === './cookie-jar.ts',
+      ),
     ).toBe(true);
+    expect(project.files['cookie-jar.ts']).not.toMatch(/from '/);
   });
 
   it('refuses a project with a file missing', () => {

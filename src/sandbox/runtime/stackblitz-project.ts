@@ -4,6 +4,7 @@
  * source texts come in through the bundler's `?raw` imports, so there is one copy of each in the repo.
  */
 import runSource from '../node/stackblitz-run.ts?raw';
+import cookieJarSource from '../node/cookie-jar.ts?raw';
 import envTypes from '../../../sandboxes/sandbox-env.d.ts?raw';
 import type { SandboxManifest } from './types.ts';
 
@@ -143,6 +144,7 @@ ${hostList}
       'sandbox.json': `${JSON.stringify(sandboxJson, null, 2)}\n`,
       'sandbox-env.d.ts': envTypes,
       'run.ts': runSource,
+      'cookie-jar.ts': cookieJarSource,
       'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
       'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
       'README.md': readme,

@@ -1,6 +1,7 @@
 import { FetchInterceptor } from '@mswjs/interceptors/fetch';
 import { WebSocketInterceptor } from '@mswjs/interceptors/WebSocket';
 import { EventSource as FetchEventSource } from 'eventsource';
+import { createCookieJar, type CookieJar } from '../node/cookie-jar';
 import { createSseParser } from './sse-parser';
 import { reasonPhrase } from './status-text';
 import {
@@ -66,8 +67,8 @@ export class VirtualNetwork {
   private readonly streamingBodies = new WeakSet<Response>();
   /** Responses made by host code through the sandbox's Response: their body kind is known. */
   private readonly knownBodies = new WeakSet<Response>();
-  /** cookie jar: "from→to" → cookie name → value. */
-  private readonly jar = new Map<string, Map<string, string>>();
+  /** One cookie jar per client, as each client plays a browser. */
+  private readonly jars = new Map<string, CookieJar>();
   /** Open streamed responses and sockets, by the host that serves them, so faults can cut them. */
   private readonly open = new Map<string, Set<(reason: string) => void>>();
   private exchanges = { http: 0, ws: 0 };
@@ -251,7 +252,7 @@ export class VirtualNetwork {
     for (const [name, value] of incoming.headers)
       if (!INTERNAL_HEADERS.has(name)) headers.append(name, value);
     const isClient = this.options.clients.includes(from);
-    const cookie = isClient ? this.cookieHeader(from, to) : incoming.headers.get(COOKIE_HEADER);
+    const cookie = isClient ? this.jarOf(from).header(url) : incoming.headers.get(COOKIE_HEADER);
     if (cookie) headers.set('cookie', cookie);
     if (body) headers.set('content-length', String(body.byteLength));
 
@@ -295,7 +296,7 @@ export class VirtualNetwork {
     // A host's own Response keeps Set-Cookie in a side table; one it passes on from upstream has it
     // in its headers.
     const cookieLines = this.setCookies.get(response) ?? response.headers.getSetCookie();
-    if (isClient) for (const line of cookieLines) this.storeCookie(from, to, line);
+    if (isClient) this.jarOf(from).store(url, cookieLines);
     const responseHeaders: HeaderList = [
       ...[...response.headers].filter(
         ([name]) => name !== 'set-cookie' && !INTERNAL_HEADERS.has(name),
@@ -649,29 +650,10 @@ export class VirtualNetwork {
     }
   }
 
-  private cookieHeader(from: string, to: string): string | undefined {
-    const cookies = this.jar.get(`${from}→${to}`);
-    if (!cookies || cookies.size === 0) return undefined;
-    return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  private storeCookie(from: string, to: string, line: string): void {
-    const [pair = '', ...attributes] = line.split(';');
-    const separator = pair.indexOf('=');
-    if (separator <= 0) return;
-    const name = pair.slice(0, separator).trim();
-    const value = pair.slice(separator + 1).trim();
-    const key = `${from}→${to}`;
-    let cookies = this.jar.get(key);
-    if (!cookies) this.jar.set(key, (cookies = new Map()));
-    const expired = attributes.some((attribute) => {
-      const [attrName = '', attrValue = ''] = attribute.split('=').map((part) => part.trim());
-      if (/^max-age$/i.test(attrName)) return Number(attrValue) <= 0;
-      if (/^expires$/i.test(attrName)) return Date.parse(attrValue) <= Date.now();
-      return false;
-    });
-    if (expired) cookies.delete(name);
-    else cookies.set(name, value);
+  private jarOf(client: string): CookieJar {
+    let jar = this.jars.get(client);
+    if (!jar) this.jars.set(client, (jar = createCookieJar()));
+    return jar;
   }
 }
 

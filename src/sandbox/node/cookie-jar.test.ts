@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCookieJar } from './stackblitz-run.ts';
+import { createCookieJar } from './cookie-jar.ts';
 
 const url = (path: string, port = 3000) => new URL(`http://127.0.0.1:${port}${path}`);
 

@@ -1,0 +1,87 @@
+// One way to pass "Replay what a subscriber missed": keep every frame, replay after ?after=<seq>.
+// A push server. Subscribers open a WebSocket once and keep it open; when the newsroom POSTs a
+// notification, the server writes it down every open socket at once. Nobody asked for it.
+const HEARTBEAT_MS = 1000; // ping everyone this often; no pong before the next ping = gone
+
+/** Who is online, and which ping each one still owes us a pong for. */
+const subscribers = new Map<SandboxPeer, { name: string; unanswered?: number }>();
+let seq = 0; // every notification gets the next number, so a client can spot a gap
+const history: Array<{ seq: number; frame: string }> = []; // what was pushed, for resuming
+let pings = 0;
+let heartbeat: ReturnType<typeof setInterval> | undefined;
+let signedOff = false;
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    if (request.method !== 'POST' || new URL(request.url).pathname !== '/notify') {
+      return new Response('POST /notify, or open a WebSocket to /notifications', { status: 404 });
+    }
+    const { text, last = false } = (await request.json()) as { text: string; last?: boolean };
+    seq += 1;
+    const frame = JSON.stringify({ type: 'notification', seq, text, last, sentAt: Date.now() });
+    history.push({ seq, frame });
+    // The broadcast: one write per open socket. Whoever is not connected right now gets nothing.
+    const deliveredTo: string[] = [];
+    for (const [peer, { name }] of subscribers) {
+      peer.send(frame);
+      deliveredTo.push(name);
+    }
+    signedOff = last; // after the last one, nothing more is coming: late subscribers are turned away
+    return Response.json({ seq, deliveredTo });
+  },
+
+  websocket: {
+    open(peer: SandboxPeer): void {
+      if (signedOff) return peer.close(1000, 'the newsroom has signed off');
+      const name = peer.url.searchParams.get('name') ?? peer.id;
+      subscribers.set(peer, { name });
+      console.log(`${name} subscribed (${subscribers.size} online)`);
+      // Resume: replay everything after the last seq the client says it saw, oldest first.
+      const after = Number(peer.url.searchParams.get('after') ?? seq);
+      const missed = history.filter((entry) => entry.seq > after);
+      if (missed.length > 0) console.log(`replaying ${missed.length} to ${name} (after #${after})`);
+      for (const entry of missed) peer.send(entry.frame);
+      heartbeat ??= setInterval(beat, HEARTBEAT_MS);
+    },
+    message(peer: SandboxPeer, data: string | ArrayBuffer): void {
+      const message = JSON.parse(String(data)) as { type: string; n: number };
+      const subscriber = subscribers.get(peer);
+      if (message.type === 'pong' && subscriber?.unanswered === message.n) {
+        subscriber.unanswered = undefined;
+      }
+    },
+    close(peer: SandboxPeer, code: number, reason: string): void {
+      const subscriber = subscribers.get(peer);
+      if (subscriber) console.log(`${subscriber.name} left (${code} ${reason})`);
+      forget(peer);
+    },
+  },
+};
+
+// The heartbeat: an app-level ping each subscriber must answer before the next one. It keeps quiet
+// connections from being cut as idle, and finds subscribers that vanished without a close frame
+// or are too busy to answer, so the server stops pushing into a socket nobody reads.
+function beat(): void {
+  pings += 1;
+  const pinged: string[] = [];
+  for (const [peer, subscriber] of subscribers) {
+    if (subscriber.unanswered !== undefined) {
+      console.warn(`${subscriber.name} never answered ping ${subscriber.unanswered}: closing`);
+      forget(peer, 4001, `no pong to ping ${subscriber.unanswered}`);
+      continue;
+    }
+    subscriber.unanswered = pings;
+    peer.send(JSON.stringify({ type: 'ping', n: pings }));
+    pinged.push(subscriber.name);
+  }
+  if (pinged.length > 0) console.log(`ping ${pings} → ${pinged.join(', ')}`);
+}
+
+/** Drops a subscriber (closing its socket when a code is given); no subscribers, no heartbeat. */
+function forget(peer: SandboxPeer, code?: number, reason?: string): void {
+  if (code !== undefined) peer.close(code, reason);
+  subscribers.delete(peer);
+  if (subscribers.size > 0) return;
+  clearInterval(heartbeat);
+  heartbeat = undefined;
+}

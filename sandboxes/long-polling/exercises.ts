@@ -1,5 +1,10 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import { parseJson, type Exercise, type ExerciseRun } from '../../src/sandbox/runtime/exercise.ts';
+import {
+  httpExchanges,
+  parseJson,
+  type Exercise,
+  type ExerciseRun,
+} from '../../src/sandbox/runtime/exercise.ts';
 
 /** One HTTP exchange, with when it went out, when it was answered or aborted, and its body. */
 interface Exchange {
@@ -16,31 +21,14 @@ interface Exchange {
 }
 
 function exchanges(run: ExerciseRun): Exchange[] {
-  const byId = new Map<string, Exchange>();
-  for (const event of run.trace) {
-    if (event.kind === 'request') {
-      const url = new URL(event.url);
-      const after = url.searchParams.get('after');
-      byId.set(event.exchange, {
-        from: event.from,
-        to: event.to,
-        method: event.method,
-        path: url.pathname,
-        after: after === null ? undefined : Number(after),
-        sent: event.t,
-        body: '',
-      });
-      continue;
-    }
-    const exchange = byId.get(event.exchange);
-    if (!exchange) continue;
-    if (event.kind === 'response') {
-      exchange.answered = event.t;
-      exchange.status = event.status;
-    } else if (event.kind === 'body-chunk') exchange.body += event.preview;
-    else if (event.kind === 'abort') exchange.aborted ??= event.t;
-  }
-  return [...byId.values()];
+  return httpExchanges(run.trace).map((exchange) => {
+    const after = exchange.url.searchParams.get('after');
+    return {
+      ...exchange,
+      after: after === null ? undefined : Number(after),
+      body: exchange.responseBody,
+    };
+  });
 }
 
 /** The dashboard's polls, in the order they went out. */

@@ -1,5 +1,10 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import { parseJson, type Exercise, type ExerciseRun } from '../../src/sandbox/runtime/exercise.ts';
+import {
+  httpExchanges,
+  parseJson,
+  type Exercise,
+  type ExerciseRun,
+} from '../../src/sandbox/runtime/exercise.ts';
 
 /** One HTTP exchange a client made, with when it went out and when its answer came back. */
 interface Exchange {
@@ -15,30 +20,17 @@ interface Exchange {
 }
 
 function exchanges(run: ExerciseRun): Exchange[] {
-  const byId = new Map<string, Exchange>();
-  const header = (headers: Array<[string, string]>, name: string) =>
-    headers.find(([key]) => key.toLowerCase() === name)?.[1];
-  for (const event of run.trace) {
-    if (event.kind === 'request') {
-      byId.set(event.exchange, {
-        client: event.from,
-        method: event.method,
-        path: new URL(event.url).pathname,
-        sent: event.t,
-        ifNoneMatch: header(event.headers, 'if-none-match'),
-        body: '',
-      });
-      continue;
-    }
-    const exchange = byId.get(event.exchange);
-    if (!exchange) continue;
-    if (event.kind === 'response') {
-      exchange.answered = event.t;
-      exchange.status = event.status;
-      exchange.etag = header(event.headers, 'etag');
-    } else if (event.kind === 'body-chunk') exchange.body += event.preview;
-  }
-  return [...byId.values()];
+  return httpExchanges(run.trace).map((exchange) => ({
+    client: exchange.from,
+    method: exchange.method,
+    path: exchange.path,
+    sent: exchange.sent,
+    answered: exchange.answered,
+    status: exchange.status,
+    etag: exchange.responseHeaders.get('etag'),
+    ifNoneMatch: exchange.requestHeaders.get('if-none-match'),
+    body: exchange.responseBody,
+  }));
 }
 
 const isPoll = (exchange: Exchange) =>

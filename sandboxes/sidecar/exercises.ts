@@ -1,34 +1,12 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import type { Exercise, ExerciseRun } from '../../src/sandbox/runtime/exercise.ts';
-
-interface Call {
-  exchange: string;
-  from: string;
-  to: string;
-  path: string;
-  sentAt: number;
-  status?: number;
-  answeredAt?: number;
-  abortedAt?: number;
-}
+import {
+  httpExchanges,
+  type Exercise,
+  type ExerciseRun,
+} from '../../src/sandbox/runtime/exercise.ts';
 
 /** Every HTTP exchange with its timings: when it was sent, answered or aborted. */
-function calls(run: ExerciseRun): Call[] {
-  const byId = new Map<string, Call>();
-  for (const event of run.trace) {
-    if (event.kind === 'request') {
-      const { exchange, from, to, t } = event;
-      byId.set(exchange, { exchange, from, to, path: new URL(event.url).pathname, sentAt: t });
-    }
-    const call = byId.get(event.exchange);
-    if (call && event.kind === 'response') {
-      call.status = event.status;
-      call.answeredAt = event.t;
-    }
-    if (call && event.kind === 'abort') call.abortedAt ??= event.t;
-  }
-  return [...byId.values()];
-}
+const calls = (run: ExerciseRun) => httpExchanges(run.trace);
 
 const BUDGET_MS = 600;
 
@@ -44,7 +22,7 @@ export const exercises: Exercise[] = [
         (call) =>
           call.from === 'payments-sidecar' &&
           call.to === 'payments-app' &&
-          call.answeredAt === undefined,
+          call.answered === undefined,
       );
       if (stuck.length === 0) {
         return {
@@ -54,21 +32,21 @@ export const exercises: Exercise[] = [
         };
       }
       const callerAborts = all
-        .filter((call) => call.to === 'payments-sidecar' && call.abortedAt !== undefined)
-        .map((call) => call.abortedAt as number);
+        .filter((call) => call.to === 'payments-sidecar' && call.aborted !== undefined)
+        .map((call) => call.aborted as number);
       for (const call of stuck) {
-        if (call.abortedAt === undefined) {
+        if (call.aborted === undefined) {
           return {
             pass: false,
-            message: `payments-sidecar’s ${call.exchange} (${call.path}, sent at ${Math.round(call.sentAt)} ms) was never answered and never cancelled: it kept waiting after orders-sidecar had given up.`,
+            message: `payments-sidecar’s ${call.id} (${call.path}, sent at ${Math.round(call.sent)} ms) was never answered and never cancelled: it kept waiting after orders-sidecar had given up.`,
           };
         }
-        const gaveUp = callerAborts.filter((t) => t <= (call.abortedAt as number) + 5).at(-1);
-        const lagMs = gaveUp === undefined ? undefined : call.abortedAt - gaveUp;
+        const gaveUp = callerAborts.filter((t) => t <= (call.aborted as number) + 5).at(-1);
+        const lagMs = gaveUp === undefined ? undefined : call.aborted - gaveUp;
         if (lagMs === undefined || lagMs > 1000) {
           return {
             pass: false,
-            message: `payments-sidecar cancelled ${call.exchange} at ${Math.round(call.abortedAt)} ms, but not in step with its caller: cancel it when the caller gives up.`,
+            message: `payments-sidecar cancelled ${call.id} at ${Math.round(call.aborted)} ms, but not in step with its caller: cancel it when the caller gives up.`,
           };
         }
       }
@@ -92,13 +70,11 @@ export const exercises: Exercise[] = [
       }
       const limitMs = BUDGET_MS + 350; // the deadline, plus room for a busy machine
       const slow = charges.find(
-        (call) => call.answeredAt === undefined || call.answeredAt - call.sentAt > limitMs,
+        (call) => call.answered === undefined || call.answered - call.sent > limitMs,
       );
       if (slow) {
         const took =
-          slow.answeredAt === undefined
-            ? 'no answer'
-            : `${Math.round(slow.answeredAt - slow.sentAt)} ms`;
+          slow.answered === undefined ? 'no answer' : `${Math.round(slow.answered - slow.sent)} ms`;
         return {
           pass: false,
           message: `orders-app waited ${took} for ${slow.path}: no call should take much longer than ${BUDGET_MS} ms.`,
@@ -112,12 +88,12 @@ export const exercises: Exercise[] = [
         };
       }
       const early = timedOut.find(
-        (call) => (call.answeredAt as number) - call.sentAt < BUDGET_MS * 0.75,
+        (call) => (call.answered as number) - call.sent < BUDGET_MS * 0.75,
       );
       if (early) {
         return {
           pass: false,
-          message: `${early.path} got 504 after ${Math.round((early.answeredAt as number) - early.sentAt)} ms: use the ${BUDGET_MS} ms budget before giving up.`,
+          message: `${early.path} got 504 after ${Math.round((early.answered as number) - early.sent)} ms: use the ${BUDGET_MS} ms budget before giving up.`,
         };
       }
       const paid = charges.filter((call) => call.status === 200).length;

@@ -1,5 +1,10 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import { parseJson, type Exercise, type ExerciseRun } from '../../src/sandbox/runtime/exercise.ts';
+import {
+  httpExchanges,
+  parseJson,
+  type Exercise,
+  type ExerciseRun,
+} from '../../src/sandbox/runtime/exercise.ts';
 
 /** One GET of a job's status URL: who asked, when it went out and came back, and what it said. */
 interface StatusPoll {
@@ -14,24 +19,17 @@ interface StatusPoll {
 
 /** Every GET /jobs/<id>, in the order the requests went out. */
 function statusPolls(run: ExerciseRun): StatusPoll[] {
-  const polls = new Map<string, StatusPoll>();
-  for (const event of run.trace) {
-    if (event.kind === 'request') {
-      const path = new URL(event.url).pathname;
-      if (event.method === 'GET' && /^\/jobs\/\d+$/.test(path)) {
-        polls.set(event.exchange, { client: event.from, path, sent: event.t, body: '' });
-      }
-      continue;
-    }
-    const poll = polls.get(event.exchange);
-    if (!poll) continue;
-    if (event.kind === 'response') {
-      poll.answered = event.t;
-      poll.status = event.status;
-      poll.retryAfter = event.headers.find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
-    } else if (event.kind === 'body-chunk') poll.body += event.preview;
-  }
-  return [...polls.values()];
+  return httpExchanges(run.trace)
+    .filter((exchange) => exchange.method === 'GET' && /^\/jobs\/\d+$/.test(exchange.path))
+    .map((exchange) => ({
+      client: exchange.from,
+      path: exchange.path,
+      sent: exchange.sent,
+      answered: exchange.answered,
+      status: exchange.status,
+      retryAfter: exchange.responseHeaders.get('retry-after'),
+      body: exchange.responseBody,
+    }));
 }
 
 const statusOf = (poll: StatusPoll) =>

@@ -31,12 +31,21 @@ export interface Exercise {
   check(run: ExerciseRun): ExerciseResult;
 }
 
-/** One HTTP request with its response, bodies as text (previews, first 2 KB). */
+/** One HTTP request with its response, bodies as text (previews, first 2 KB), and its timings. */
 export interface HttpExchange {
+  /** The trace's exchange id, e.g. "h3". */
+  id: string;
   from: string;
   to: string;
   method: string;
+  url: URL;
   path: string;
+  /** Milliseconds since the run started when the request went out. */
+  sent: number;
+  /** When the response arrived, if it did. */
+  answered?: number;
+  /** When either side gave up on it, if one did. */
+  aborted?: number;
   requestHeaders: Map<string, string>;
   requestBody: string;
   status?: number;
@@ -54,11 +63,15 @@ export function httpExchanges(trace: readonly TraceEvent[]): HttpExchange[] {
   const byId = new Map<string, HttpExchange>();
   for (const event of trace) {
     if (event.kind === 'request') {
+      const url = new URL(event.url);
       byId.set(event.exchange, {
+        id: event.exchange,
         from: event.from,
         to: event.to,
         method: event.method,
-        path: new URL(event.url).pathname,
+        url,
+        path: url.pathname,
+        sent: event.t,
         requestHeaders: new Map(event.headers.map(([name, value]) => [name.toLowerCase(), value])),
         requestBody: event.bodyPreview,
         responseHeaders: new Map(),
@@ -68,12 +81,15 @@ export function httpExchanges(trace: readonly TraceEvent[]): HttpExchange[] {
     const exchange = byId.get(event.exchange);
     if (!exchange) continue;
     if (event.kind === 'response') {
+      exchange.answered = event.t;
       exchange.status = event.status;
       exchange.responseHeaders = new Map(
         event.headers.map(([name, value]) => [name.toLowerCase(), value]),
       );
     } else if (event.kind === 'body-chunk') {
       exchange.responseBody += event.preview;
+    } else if (event.kind === 'abort') {
+      exchange.aborted ??= event.t;
     }
   }
   return [...byId.values()];

@@ -66,11 +66,18 @@ async function replaceFile(file: string, code: string): Promise<void> {
 async function editorText(file: string): Promise<string> {
   return sandbox()
     .getByRole('textbox', { name: `Edit ${file}` })
-    .evaluate((element) => {
-      // CodeMirror renders one .cm-line per line of the document.
-      return [...element.querySelectorAll('.cm-line')]
+    .evaluate(async (element) => {
+      // CodeMirror renders one .cm-line per line, but only near the viewport: let the panel grow
+      // so every line is drawn, then read them.
+      const panel = element.closest<HTMLElement>('[role="tabpanel"]');
+      if (panel) panel.style.maxHeight = 'none';
+      window.dispatchEvent(new Event('resize'));
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const text = [...element.querySelectorAll('.cm-line')]
         .map((line) => line.textContent ?? '')
         .join('\n');
+      if (panel) panel.style.maxHeight = '';
+      return text;
     });
 }
 
@@ -134,6 +141,23 @@ describe('the Request–Response sandbox', () => {
       );
     expect(counters[0]?.slice(0, 2)).toEqual(['client', '2 / 0']);
     expect(counters[1]?.slice(0, 3)).toEqual(['server', '0 / 2', '2xx 1 · 4xx 1']);
+  });
+
+  test('from the keyboard, Enter on the highlighted code opens the editor there', async () => {
+    await sandbox().getByRole('group', { name: 'client.ts: press Enter to edit' }).focus();
+    await page.keyboard.press('Enter');
+    const editor = sandbox().getByRole('textbox', { name: 'Edit client.ts' });
+    await editor.waitFor();
+    await expect
+      .poll(() => editor.evaluate((element) => element === document.activeElement))
+      .toBe(true);
+    // Opening the editor changes nothing: no edit is saved, the tab is not marked.
+    expect(await editorText('client.ts')).toBe(originalClient);
+    await expect(
+      sandbox()
+        .getByRole('tab', { name: /client\.ts/ })
+        .getAttribute('data-edited'),
+    ).resolves.toBeNull();
   });
 
   test('Escape then Tab leaves the editor, and the page says so', async () => {

@@ -37,13 +37,21 @@ class SandboxElement extends HTMLElement {
     this.addEventListener('pointerdown', (event) =>
       this.editFrom(event.target, { x: event.clientX, y: event.clientY }),
     );
+    // From the keyboard: Enter on the focused code opens the editor there.
     this.addEventListener('keydown', (event) => {
-      if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey)
+      const plain = !event.ctrlKey && !event.metaKey && !event.altKey && !event.shiftKey;
+      if (event.key === 'Enter' && plain && this.isStaticCode(event.target)) {
+        event.preventDefault();
         this.editFrom(event.target);
+      }
     });
     // A pointer resting on the sandbox is a good moment to fetch what a Run will need.
     this.addEventListener('pointerenter', () => void this.load(), { once: true });
     if (this.hasSavedEdits()) void this.load();
+  }
+
+  private isStaticCode(target: EventTarget | null): boolean {
+    return Boolean((target as HTMLElement | null)?.closest('[data-static]'));
   }
 
   private editFrom(target: EventTarget | null, at?: { x: number; y: number }): void {

@@ -63,10 +63,8 @@ export class VirtualNetwork {
   private readonly fetchInterceptor = new FetchInterceptor();
   private readonly socketInterceptor = new WebSocketInterceptor();
   private readonly socketOrigin = new WeakMap<object, string>();
-  private readonly setCookies = new WeakMap<Response, string[]>();
-  private readonly streamingBodies = new WeakSet<Response>();
-  /** Responses made by host code through the sandbox's Response: their body kind is known. */
-  private readonly knownBodies = new WeakSet<Response>();
+  /** What the sandbox's Response saw when host code made one: what a browser would hide. */
+  private readonly made = new WeakMap<Response, { setCookies: string[]; streaming: boolean }>();
   /** One cookie jar per client, as each client plays a browser. */
   private readonly jars = new Map<string, CookieJar>();
   /** Open streamed responses and sockets, by the host that serves them, so faults can cut them. */
@@ -92,12 +90,6 @@ export class VirtualNetwork {
       this.handleRequest(request, controller),
     );
     this.socketInterceptor.on('connection', ({ client }) => this.handleSocket(client));
-  }
-
-  stop(): void {
-    for (const host of this.open.keys()) this.dropConnections(host, 'the run ended');
-    this.fetchInterceptor.dispose();
-    this.socketInterceptor.dispose();
   }
 
   setLatency(latencyMs: number): void {
@@ -177,16 +169,14 @@ export class VirtualNetwork {
    * in constructed responses) and whether the body is a stream (sent chunked) or fixed (Content-Length).
    */
   private responseClass(): typeof Response {
-    const setCookies = this.setCookies;
-    const streamingBodies = this.streamingBodies;
-    const knownBodies = this.knownBodies;
+    const made = this.made;
     class SandboxResponse extends Response {
       constructor(body?: BodyInit | null, init?: ResponseInit) {
         super(body, init);
-        knownBodies.add(this);
-        const cookies = new Headers(init?.headers).getSetCookie();
-        if (cookies.length > 0) setCookies.set(this, cookies);
-        if (body instanceof ReadableStream) streamingBodies.add(this);
+        made.set(this, {
+          setCookies: new Headers(init?.headers).getSetCookie(),
+          streaming: body instanceof ReadableStream,
+        });
       }
       static override json(data: unknown, init?: ResponseInit): Response {
         const headers = new Headers(init?.headers);
@@ -285,17 +275,21 @@ export class VirtualNetwork {
     // Constructed requests drop forbidden headers (Cookie, Host…); a server must see them all.
     Object.defineProperty(request, 'headers', { value: headers });
 
-    const served = await this.serve(to, request);
+    const response = await this.serve(to, request);
     // The caller gave up while the host worked: like a real socket, nothing reaches it any more.
     if (this.ended.has(exchange)) {
-      await served.body?.cancel().catch(() => undefined);
+      await response.body?.cancel().catch(() => undefined);
       return;
     }
+    const made = this.made.get(response);
     // A server that leaves statusText empty still sends a reason phrase on an HTTP/1.1 status line.
-    const response = served.statusText ? served : this.withStatusText(served);
+    const head = {
+      status: response.status,
+      statusText: response.statusText || reasonPhrase(response.status),
+    };
     // A host's own Response keeps Set-Cookie in a side table; one it passes on from upstream has it
     // in its headers.
-    const cookieLines = this.setCookies.get(response) ?? response.headers.getSetCookie();
+    const cookieLines = made?.setCookies ?? response.headers.getSetCookie();
     if (isClient) this.jarOf(from).store(url, cookieLines);
     const responseHeaders: HeaderList = [
       ...[...response.headers].filter(
@@ -312,10 +306,7 @@ export class VirtualNetwork {
     // A body built from a ReadableStream goes out chunked; a string or bytes gets a Content-Length.
     // For a Response from elsewhere (a proxied fetch), only a Content-Length header says which.
     const isStream =
-      response.body !== null &&
-      (this.knownBodies.has(response)
-        ? this.streamingBodies.has(response)
-        : !response.headers.has('content-length'));
+      response.body !== null && (made ? made.streaming : !response.headers.has('content-length'));
     const nullBody = NULL_BODY_STATUS.has(response.status);
 
     if (nullBody || !isStream || response.body === null) {
@@ -324,7 +315,7 @@ export class VirtualNetwork {
         responseHeaders.push(['content-length', String(bytes.byteLength)]);
       }
       await this.delay();
-      this.recordResponse(exchange, to, from, response, responseHeaders);
+      this.recordResponse(exchange, to, from, head, responseHeaders);
       if (bytes && bytes.byteLength > 0) {
         this.options.record({
           kind: 'body-chunk',
@@ -342,40 +333,17 @@ export class VirtualNetwork {
         to: from,
         size: bytes?.byteLength ?? 0,
       });
-      controller.respondWith(
-        new Response(bytes, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: outgoing,
-        }),
-      );
+      controller.respondWith(new Response(bytes, { ...head, headers: outgoing }));
       return;
     }
 
     if (!response.headers.has('content-length'))
       responseHeaders.push(['transfer-encoding', 'chunked']);
     await this.delay();
-    this.recordResponse(exchange, to, from, response, responseHeaders);
+    this.recordResponse(exchange, to, from, head, responseHeaders);
     controller.respondWith(
-      new Response(this.tapStream(exchange, to, from, response), {
-        status: response.status,
-        statusText: response.statusText,
-        headers: outgoing,
-      }),
+      new Response(this.tapStream(exchange, to, from, response), { ...head, headers: outgoing }),
     );
-  }
-
-  private withStatusText(response: Response): Response {
-    const copy = new Response(response.body, {
-      status: response.status,
-      statusText: reasonPhrase(response.status),
-      headers: response.headers,
-    });
-    const cookies = this.setCookies.get(response);
-    if (cookies) this.setCookies.set(copy, cookies);
-    if (this.streamingBodies.has(response)) this.streamingBodies.add(copy);
-    if (this.knownBodies.has(response)) this.knownBodies.add(copy);
-    return copy;
   }
 
   private endExchange(exchange: string, event: TraceDraft): void {
@@ -390,7 +358,7 @@ export class VirtualNetwork {
     exchange: string,
     from: string,
     to: string,
-    response: Response,
+    head: { status: number; statusText: string },
     headers: HeaderList,
   ): void {
     this.options.record({
@@ -398,8 +366,7 @@ export class VirtualNetwork {
       exchange,
       from,
       to,
-      status: response.status,
-      statusText: response.statusText,
+      ...head,
       headers,
     });
   }

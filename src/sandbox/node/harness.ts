@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseManifest } from '../runtime/manifest.ts';
 import { createSseParser } from '../runtime/sse-parser.ts';
-import { PREVIEW_LIMIT } from '../runtime/types.ts';
+import { bodyPreview } from '../runtime/types.ts';
 import type { HeaderList, SandboxManifest, TraceEvent } from '../runtime/types.ts';
 import { startSandbox } from './stackblitz-run.ts';
 import type {
@@ -104,7 +104,7 @@ export async function startSandboxInNode(
         url,
         headers,
         bodySize: body.byteLength,
-        bodyPreview: preview(body),
+        bodyPreview: bodyPreview(body),
       });
       const back = { exchange, from: host, to: from };
       let sse: ReturnType<typeof createSseParser> | undefined;
@@ -133,7 +133,7 @@ export async function startSandboxInNode(
             t: now(),
             ...back,
             size: bytes.byteLength,
-            preview: preview(bytes),
+            preview: bodyPreview(bytes),
           });
           sse?.push(decoder.decode(bytes, { stream: true }));
         },
@@ -163,7 +163,7 @@ export async function startSandboxInNode(
             exchange,
             ...route,
             size,
-            preview: preview(data),
+            preview: bodyPreview(data),
             binary,
           });
         },
@@ -225,11 +225,4 @@ export async function runSandboxInNode(
     await sandbox.close();
   }
   return { logs: sandbox.logs, trace: sandbox.trace, ports: sandbox.ports };
-}
-
-/** Text of the first PREVIEW_LIMIT characters; binary bytes that are not UTF-8 show as U+FFFD. */
-function preview(data: string | Uint8Array): string {
-  const text =
-    typeof data === 'string' ? data : new TextDecoder().decode(data.subarray(0, PREVIEW_LIMIT * 4));
-  return text.length > PREVIEW_LIMIT ? text.slice(0, PREVIEW_LIMIT) : text;
 }

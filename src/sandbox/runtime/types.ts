@@ -127,3 +127,16 @@ export type TraceKind = TraceEvent['kind'];
 
 /** Longest body preview kept per event, in characters. */
 export const PREVIEW_LIMIT = 2048;
+
+/**
+ * The preview of a body or message that the trace keeps, the same in the page and in Node: the
+ * first PREVIEW_LIMIT characters, with "…" when there was more. Bytes that are not UTF-8 show as U+FFFD.
+ *
+ * @example
+ * bodyPreview(new TextEncoder().encode('{"id":1}')) // '{"id":1}'
+ */
+export function bodyPreview(data: string | Uint8Array): string {
+  const text =
+    typeof data === 'string' ? data : new TextDecoder().decode(data.subarray(0, PREVIEW_LIMIT * 4));
+  return text.length > PREVIEW_LIMIT ? `${text.slice(0, PREVIEW_LIMIT)}…` : text;
+}

@@ -5,7 +5,7 @@ import { createCookieJar, type CookieJar } from '../node/cookie-jar';
 import { createSseParser } from './sse-parser';
 import { reasonPhrase } from './status-text';
 import {
-  PREVIEW_LIMIT,
+  bodyPreview,
   type HeaderList,
   type SandboxEnv,
   type SandboxHostModule,
@@ -255,7 +255,7 @@ export class VirtualNetwork {
       url: url.href,
       headers: [...headers],
       bodySize: body?.byteLength ?? 0,
-      bodyPreview: body ? preview(body) : '',
+      bodyPreview: body ? bodyPreview(body) : '',
     });
 
     const aborted = new AbortController();
@@ -323,7 +323,7 @@ export class VirtualNetwork {
           from: to,
           to: from,
           size: bytes.byteLength,
-          preview: preview(bytes),
+          preview: bodyPreview(bytes),
         });
       }
       this.endExchange(exchange, {
@@ -466,7 +466,7 @@ export class VirtualNetwork {
         from,
         to,
         size: bytes.byteLength,
-        preview: preview(bytes),
+        preview: bodyPreview(bytes),
       });
       parser?.push(decoder.decode(bytes, { stream: true }));
       controller.enqueue(bytes);
@@ -556,7 +556,7 @@ export class VirtualNetwork {
           from: to,
           to: from,
           size: bytes.byteLength,
-          preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes),
+          preview: bodyPreview(typeof data === 'string' ? data : bytes),
           binary: typeof data !== 'string',
         });
         // Delivered unless the connection itself is gone: a send just before close() still arrives.
@@ -581,7 +581,7 @@ export class VirtualNetwork {
         from,
         to,
         size: bytes.byteLength,
-        preview: typeof data === 'string' ? data.slice(0, PREVIEW_LIMIT) : preview(bytes),
+        preview: bodyPreview(typeof data === 'string' ? data : bytes),
         binary: typeof data !== 'string',
       });
       later('up', () => {
@@ -650,11 +650,4 @@ function toBytes(data: ArrayBuffer | ArrayBufferView | Blob | Uint8Array): Uint8
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return new Uint8Array(0);
-}
-
-/** The first bytes of a body as text, for the trace; binary shows as hex-escaped. */
-function preview(bytes: Uint8Array): string {
-  const head = bytes.subarray(0, PREVIEW_LIMIT);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-  return bytes.byteLength > PREVIEW_LIMIT ? `${text}…` : text;
 }

@@ -1,0 +1,86 @@
+/** Bytes a reader downloads (gzip): before intent, for the first Run, and for opening the editor. */
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { openChapter, waitForEnd } from './page-runs.ts';
+import { summarise, type Row } from './stats.ts';
+
+/** Sums the gzip size of every response (scripts, frames, JSON) the page gets while `act` runs. */
+async function bytesDuring(
+  page: Page,
+  act: () => Promise<void>,
+  scriptsOnly = false,
+): Promise<number> {
+  let total = 0;
+  const pending: Array<Promise<void>> = [];
+  const onResponse = (response: import('playwright-core').Response) => {
+    if (scriptsOnly && response.request().resourceType() !== 'script') return;
+    pending.push(
+      response
+        .body()
+        .then((body) => void (total += gzipSync(body).byteLength))
+        .catch(() => undefined),
+    );
+  };
+  page.on('response', onResponse);
+  await act();
+  await page.waitForLoadState('networkidle');
+  await Promise.all(pending);
+  page.off('response', onResponse);
+  return total;
+}
+
+const kb = (bytes: number) => summarise([bytes / 1024]);
+
+export async function measureBytes(
+  browser: Browser,
+  site: string,
+  chapter: string,
+): Promise<Row[]> {
+  const load = async (url: string) => {
+    const page = await browser.newPage();
+    const bytes = await bytesDuring(
+      page,
+      async () => void (await page.goto(url, { waitUntil: 'networkidle' })),
+      true,
+    );
+    await page.close();
+    return bytes;
+  };
+  const plain = await load(`${site}contributing/adding-a-chapter/`);
+  const before = await load(chapter);
+
+  const running = await openChapter(browser, chapter);
+  const firstRun = await bytesDuring(running, async () => {
+    await running.locator('bcp-sandbox [data-action="run"]').first().click();
+    await waitForEnd(running);
+  });
+  await running.close();
+
+  const editing = await openChapter(browser, chapter);
+  const editor = await bytesDuring(editing, async () => {
+    await editing.locator('[data-file="client.ts"] [data-static] pre').first().click();
+    await editing.getByRole('textbox', { name: 'Edit client.ts' }).waitFor();
+  });
+  await editing.close();
+
+  return [
+    {
+      label: 'page JS before intent, sandbox chapter',
+      unit: 'KB',
+      value: kb(before),
+      note: `plain page ${(plain / 1024).toFixed(1)} KB`,
+    },
+    {
+      label: 'bytes added by the first Run',
+      unit: 'KB',
+      value: kb(firstRun),
+      goal: { target: 60, better: 'lower' },
+    },
+    {
+      label: 'bytes added by opening the editor',
+      unit: 'KB',
+      value: kb(editor),
+      goal: { target: 100, better: 'lower' },
+    },
+  ];
+}

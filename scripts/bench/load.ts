@@ -1,0 +1,117 @@
+/**
+ * How cost grows with work: the longest page task and the page's memory as the trace grows, run time
+ * as simultaneous clients grow, and in-page vs Node requests per second for the same code.
+ */
+import type { Browser } from 'playwright-core';
+import { runClientInNode } from './node-throughput.ts';
+import {
+  consoleText,
+  countArrivals,
+  heapMb,
+  openChapter,
+  replaceFile,
+  waitForEnd,
+  watchLongTasks,
+} from './page-runs.ts';
+import { summarise, type Row } from './stats.ts';
+import { sequentialPosts, simultaneousClients } from './workloads.ts';
+
+interface LoadRun {
+  ms: number;
+  longest: number;
+  heap: number;
+  events: number;
+  console: string;
+}
+
+/** Pastes `client` into the chapter, runs it, and reports what the page went through. */
+async function runInPage(browser: Browser, chapter: string, client: string): Promise<LoadRun> {
+  const page = await openChapter(browser, chapter);
+  await replaceFile(page, 'client.ts', client);
+  const longest = await watchLongTasks(page);
+  const arrivals = await countArrivals(page);
+  const start = performance.now();
+  await page.locator('bcp-sandbox [data-action="run"]').first().click();
+  await waitForEnd(page, 180_000);
+  const ms = performance.now() - start;
+  await page.waitForTimeout(500);
+  const result = {
+    ms,
+    longest: await longest(),
+    heap: await heapMb(page),
+    events: (await arrivals()).events,
+    console: await consoleText(page),
+  };
+  await page.close();
+  return result;
+}
+
+const rps = (text: string) => Number(/rps=(\d+)/.exec(text)?.[1] ?? NaN);
+
+export async function measureLoad(
+  browser: Browser,
+  chapter: string,
+  root: string,
+  skip: Set<string>,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  const underFifty = { target: 50, better: 'lower' as const };
+
+  const flood = await runInPage(browser, chapter, sequentialPosts(2000));
+  rows.push({
+    label: '2,000 traced POSTs: longest page task',
+    unit: 'ms',
+    value: summarise([flood.longest]),
+    goal: underFifty,
+  });
+  rows.push({ label: '2,000 traced POSTs: run time', unit: 'ms', value: summarise([flood.ms]) });
+  const perPost = flood.events / 2000 || 4;
+
+  if (!skip.has('scale')) {
+    for (const events of [1_000, 10_000, 100_000]) {
+      const run = await runInPage(browser, chapter, sequentialPosts(Math.ceil(events / perPost)));
+      const name = `${events.toLocaleString('en')}-event trace`;
+      rows.push({
+        label: `${name}: longest page task`,
+        unit: 'ms',
+        value: summarise([run.longest]),
+        ...(events === 10_000 ? { goal: underFifty } : {}),
+        note: `${run.events.toLocaleString('en')} events reached the page`,
+      });
+      rows.push({ label: `${name}: page heap after GC`, unit: 'MB', value: summarise([run.heap]) });
+    }
+  }
+
+  if (!skip.has('clients')) {
+    for (const clients of [1, 10, 100]) {
+      const run = await runInPage(browser, chapter, simultaneousClients(clients, 10));
+      rows.push({
+        label: `${clients} simultaneous clients × 10 POSTs: run time`,
+        unit: 'ms',
+        value: summarise([run.ms]),
+      });
+    }
+  }
+
+  if (!skip.has('throughput')) {
+    const page = await runInPage(browser, chapter, sequentialPosts(500));
+    const node = await runClientInNode(root, 'request-response', sequentialPosts(500));
+    rows.push({
+      label: 'requests per second in the page',
+      unit: 'req/s',
+      value: summarise([rps(page.console)]),
+    });
+    rows.push({
+      label: 'requests per second in Node, real loopback sockets',
+      unit: 'req/s',
+      value: summarise([rps(node)]),
+    });
+    rows.push({
+      label: 'in-page virtual network vs Node sockets',
+      unit: 'x',
+      value: summarise([rps(page.console) / rps(node)]),
+      goal: { target: 0.5, better: 'higher' },
+    });
+  }
+  return rows;
+}

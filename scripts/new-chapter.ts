@@ -7,8 +7,10 @@ import { parseArgs } from 'node:util';
 
 const usage = 'usage: npm run new:chapter -- <id> [--title "Chapter title"]';
 
+import { CHAPTER_ID } from '../src/sandbox/runtime/sandbox-id.ts';
+
 /** The same rule as the `sandbox` field in src/content.config.ts: lowercase words joined by hyphens. */
-export const CHAPTER_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export { CHAPTER_ID };
 
 /**
  * The files of a new chapter, by path relative to the repository root.
@@ -148,7 +150,10 @@ function main(): number {
   }
   if (!CHAPTER_ID.test(id) || id.length > 60) {
     console.error(
-      `"${id}" is not a chapter id: use lowercase words joined by hyphens, like "long-polling".`,
+      `"${id}" is not a chapter id: use lowercase words joined by hyphens, like "long-polling".` +
+        (id.includes('.')
+          ? ' A second sandbox for an existing chapter is a folder sandboxes/<chapter>.<name>/ (see Adding a chapter).'
+          : ''),
     );
     return 2;
   }

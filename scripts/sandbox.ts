@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSandboxInNode } from '../src/sandbox/node/harness.ts';
+import { SANDBOX_ID } from '../src/sandbox/runtime/sandbox-id.ts';
 import type { TraceEvent } from '../src/sandbox/runtime/types.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const usage = 'usage: npm run sandbox -- <id> [--serve] [--port host=port]… [--timeout ms]';
+const usage =
+  'usage: npm run sandbox -- <id | id.name> [--serve] [--port host=port]… [--timeout ms]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,7 +27,7 @@ if (values.help || !id) {
   process.exit(values.help ? 0 : 2);
 }
 const dir = join(root, 'sandboxes', id);
-if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id) || !existsSync(join(dir, 'sandbox.json'))) {
+if (!SANDBOX_ID.test(id) || !existsSync(join(dir, 'sandbox.json'))) {
   console.error(`No sandbox "${id}": expected sandboxes/${id}/sandbox.json\n${usage}`);
   process.exit(2);
 }

@@ -3,10 +3,11 @@
  * src/content.config.ts checks field types at build time; these tests check what a schema cannot:
  * order, cross-references, length, completeness and diagrams.
  */
-import { existsSync, globSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, globSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { SANDBOX_ID, chapterOfSandbox } from '../src/sandbox/runtime/sandbox-id';
 
 const root = resolve(import.meta.dirname, '..');
 const docs = resolve(root, 'src/content/docs');
@@ -160,26 +161,30 @@ describe.each(chapters.map((chapter) => [chapter.id, chapter] as const))(
       expect(new Set(ids).size, 'no duplicates').toBe(ids.length);
     });
 
-    test('embeds its own sandbox (sandboxes/<id>), named in its frontmatter, and only that one', () => {
+    test('embeds its own sandbox (sandboxes/<id>), named in its frontmatter, and every sandboxes/<id>.<name>', () => {
       const embedded = [...page.body.matchAll(/<Sandbox\s[^>]*\bid=["']([^"']+)["']/g)].map(
-        ([, id]) => id,
+        ([, id = '']) => id,
       );
       const sandbox = frontmatter.sandbox;
-      // Every chapter teaches by running its pattern: one page, one sandbox, one name.
+      // Every chapter teaches by running its pattern: one page, its own sandbox, one name.
       expect(sandbox, "the frontmatter names the chapter's sandbox").toBe(id);
+      expect(embedded, `the page embeds <Sandbox id="${id}" />`).toContain(id);
+      // Further sandboxes belong to the chapter by name: sandboxes/<id>.<name>/ (decision 0019).
       expect(
-        typeof sandbox === 'string' && chapterIds.has(sandbox),
-        `sandbox "${String(sandbox)}" is a chapter id`,
-      ).toBe(true);
-      const folder = resolve(root, 'sandboxes', String(sandbox));
+        embedded.filter((each) => chapterOfSandbox(each) !== id || !SANDBOX_ID.test(each)),
+        `other chapters' sandboxes embedded (a second sandbox of this chapter is named ${id}.<name>)`,
+      ).toEqual([]);
       expect(
-        existsSync(folder) && statSync(folder).isDirectory(),
-        `sandboxes/${String(sandbox)}/ exists`,
-      ).toBe(true);
-      expect(embedded, `the page embeds <Sandbox id="${String(sandbox)}" />`).toContain(sandbox);
+        embedded.filter((each) => !existsSync(resolve(root, 'sandboxes', each, 'sandbox.json'))),
+        'embedded sandboxes with no sandboxes/<id>/sandbox.json',
+      ).toEqual([]);
+      expect(new Set(embedded).size, 'each sandbox embedded once').toBe(embedded.length);
+      const own = globSync(`sandboxes/${id}{,.*}/sandbox.json`, { cwd: root }).map((file) =>
+        basename(dirname(file)),
+      );
       expect(
-        embedded.filter((id) => id !== sandbox),
-        'other sandboxes embedded',
+        own.filter((each) => !embedded.includes(each)),
+        `sandboxes of this chapter that the page does not embed`,
       ).toEqual([]);
     });
 

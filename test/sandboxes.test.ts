@@ -1,5 +1,6 @@
 // Every sandbox folder, found by glob: a valid manifest, its files, a test beside it, a page that
-// embeds it (its chapter, or a page such as the comparison) and a clean run on real sockets.
+// embeds it (its chapter, or a page such as the comparison; `<chapter>.<name>` belongs to <chapter>)
+// and a clean run on real sockets.
 // Adding a sandbox never means editing a list here.
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../src/sandbox/node/harness.ts';
 import { parseManifest } from '../src/sandbox/runtime/manifest.ts';
+import { SANDBOX_ID, chapterOfSandbox } from '../src/sandbox/runtime/sandbox-id.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Every page of the site with its frontmatter: the page that embeds a sandbox names it there. */
@@ -45,12 +47,15 @@ describe.each(ids)('sandboxes/%s', (id) => {
     );
   });
 
-  it('has a page in src/content/docs/ that names it in its frontmatter and embeds it', () => {
-    const names = new RegExp(`^sandbox:\\s*['"]?${id}['"]?\\s*$`, 'm');
+  it('has a page in src/content/docs/ that embeds it: the one naming its chapter in its frontmatter', () => {
+    // sandboxes/<chapter>.<name>/ belongs to the page of <chapter> (decision 0019).
+    const chapter = chapterOfSandbox(id);
+    expect(id, 'a sandbox id is <chapter id> or <chapter id>.<name>').toMatch(SANDBOX_ID);
+    const names = new RegExp(`^sandbox:\\s*['"]?${chapter}['"]?\\s*$`, 'm');
     const pages = docPages.filter((page) => names.test(page.frontmatter));
     expect(
       pages.map((page) => page.file),
-      `one page (for a chapter, src/content/docs/patterns/${id}.mdx) has \`sandbox: ${id}\``,
+      `one page (for a chapter, src/content/docs/patterns/${chapter}.mdx) has \`sandbox: ${chapter}\``,
     ).toHaveLength(1);
     expect(pages[0]?.text, 'the page embeds the sandbox').toContain(`<Sandbox id="${id}"`);
   });

@@ -1,6 +1,7 @@
 /**
- * Every page that embeds a sandbox, after a Run, in light and dark: the run ends by itself, the
- * console and trace fill in, the wire view opens, axe finds nothing, and the page logs no errors.
+ * Every page that embeds a sandbox (every sandbox on it, a chapter may embed several), after a Run,
+ * in light and dark: file tabs switch, the run ends by itself, the console and trace fill in, the
+ * wire view opens, axe finds nothing, and the page logs no errors.
  */
 import { globSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -47,6 +48,14 @@ describe.each(sandboxPages)('%s after a Run', (path) => {
     await page.goto(pageUrl(path));
     for (const sandbox of await page.locator('bcp-sandbox').all()) {
       await sandbox.scrollIntoViewIfNeeded();
+      // The last file tab shows its own file (ids such as request-response.upload hold a dot).
+      const tabs = sandbox.getByRole('tab');
+      const last = tabs.nth((await tabs.count()) - 1);
+      await last.click();
+      const file = await last.getAttribute('data-file');
+      expect(await sandbox.locator(`[role="tabpanel"][data-file="${file}"]`).isVisible()).toBe(
+        true,
+      );
       await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
       await sandbox
         .locator('[data-status]')

@@ -35,7 +35,8 @@ beforeEach(async () => {
   await page.goto(pageUrl(CHAPTER));
 });
 
-const sandbox = () => page.locator('bcp-sandbox');
+// The chapter embeds further sandboxes (request-response.<name>); this file drives its own one.
+const sandbox = () => page.locator('bcp-sandbox[data-sandbox="request-response"]');
 const consoleText = () => sandbox().getByRole('region', { name: 'Console' }).innerText();
 
 async function run(): Promise<void> {

@@ -95,7 +95,10 @@ class SandboxElement extends HTMLElement {
         const selected = each === tab;
         each.setAttribute('aria-selected', String(selected));
         each.tabIndex = selected ? 0 : -1;
-        const panel = this.querySelector<HTMLElement>(`#${each.getAttribute('aria-controls')}`);
+        // Sandbox ids may hold a dot (request-response.upload): escape the id for the selector.
+        const panel = this.querySelector<HTMLElement>(
+          `#${CSS.escape(each.getAttribute('aria-controls') ?? '')}`,
+        );
         if (panel) panel.hidden = !selected;
       }
       if (focus) tab.focus();

@@ -2,6 +2,11 @@
 // load balancer's (60 s by default in both). If the upstream sends nothing for that long, the proxy
 // gives up on it and answers 504 Gateway Timeout itself. A held poll is silent by design, so the
 // server must end every hold before the shortest idle timeout on the path.
+
+// Headers about one connection, not the message (RFC 9110 §7.6.1), and Host and Content-Length,
+// which each hop writes for itself: a proxy does not pass them on. Everything else goes through.
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length'];
+
 export default {
   async fetch(request: Request, env: SandboxEnv): Promise<Response> {
     const url = new URL(request.url);
@@ -10,21 +15,24 @@ export default {
     const timer = setTimeout(() => upstream.abort(), idleMs);
     // A client that hangs up also frees the upstream request.
     request.signal.addEventListener('abort', () => upstream.abort());
+    const headers = new Headers(request.headers);
+    for (const name of HOP_BY_HOP) headers.delete(name);
+    const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     try {
+      // The request as it came (method, path, headers, body), to the server.
       const response = await fetch(new URL(url.pathname + url.search, env.hosts.server), {
         method: request.method,
-        headers: { accept: request.headers.get('accept') ?? '*/*' },
+        headers,
+        body: hasBody ? await request.arrayBuffer() : undefined,
         signal: upstream.signal,
       });
-      const body = response.status === 204 ? null : await response.text();
-      return new Response(body, {
-        status: response.status,
-        headers: {
-          'content-type': response.headers.get('content-type') ?? 'text/plain',
-          'cache-control': response.headers.get('cache-control') ?? 'no-store',
-          via: '1.1 proxy',
-        },
-      });
+      const body = await response.arrayBuffer();
+      // The answer as it came (status, headers such as Location or ETag, body), plus a Via line.
+      const back = new Headers(response.headers);
+      for (const name of HOP_BY_HOP) back.delete(name);
+      back.append('via', '1.1 proxy');
+      const empty = [204, 304].includes(response.status) || request.method === 'HEAD';
+      return new Response(empty ? null : body, { status: response.status, headers: back });
     } catch {
       console.warn(`${url.pathname}${url.search}: upstream silent for ${idleMs} ms, answering 504`);
       return new Response('upstream idle timeout', {

@@ -17,7 +17,8 @@ export default {
   async fetch(request: Request, env: SandboxEnv): Promise<Response> {
     const url = new URL(request.url);
     if (request.method === 'POST' && url.pathname === '/messages') return publish(request);
-    if (request.method === 'GET' && url.pathname === '/poll') {
+    // HEAD is GET without the body (RFC 9110 §9.3.2), so it takes the same path.
+    if (['GET', 'HEAD'].includes(request.method) && url.pathname === '/poll') {
       return poll(request, Number(url.searchParams.get('after') ?? 0), env.params.holdTimeoutMs);
     }
     return Response.json({ error: 'not found' }, { status: 404 });
@@ -25,8 +26,17 @@ export default {
 };
 
 async function publish(request: Request): Promise<Response> {
-  const { text, done = false } = (await request.json()) as { text: string; done?: boolean };
-  const message = { id: log.length + 1, text, done, at: Date.now() };
+  const body = (await request.json().catch(() => null)) as {
+    text?: unknown;
+    done?: unknown;
+  } | null;
+  if (typeof body?.text !== 'string') {
+    return Response.json(
+      { error: 'expected JSON like {"text": "…", "done": false}' },
+      { status: 400 },
+    );
+  }
+  const message = { id: log.length + 1, text: body.text, done: body.done === true, at: Date.now() };
   log.push(message); // first into the log, then to whoever is waiting
   if (held.size > 0) console.log(`stored #${message.id}; waking ${held.size} held poll`);
   else console.log(`stored #${message.id}; no poll is held right now: it waits in the log`);

@@ -22,8 +22,14 @@ export default {
     const url = new URL(request.url);
     const topic = /^\/topics\/([\w-]+)$/.exec(url.pathname)?.[1];
     if (request.method === 'POST' && topic) {
-      const { image } = (await request.json()) as { image: string };
-      const message = { id: nextId++, image };
+      const body = (await request.json().catch(() => null)) as { image?: unknown } | null;
+      if (typeof body?.image !== 'string') {
+        return Response.json(
+          { error: 'expected JSON like {"image": "img-1.png"}' },
+          { status: 400 },
+        );
+      }
+      const message = { id: nextId++, image: body.image };
       // No queue bound to the topic: the message is dropped, as a RabbitMQ fanout exchange does.
       const bound = topics.get(topic) ?? [];
       for (const queue of bound) queue.publish(message);

@@ -14,7 +14,19 @@ export default {
     if (request.method !== 'POST' || new URL(request.url).pathname !== '/notify') {
       return new Response('POST /notify, or open a WebSocket to /notifications', { status: 404 });
     }
-    const { text, last = false } = (await request.json()) as { text: string; last?: boolean };
+    // A body that is not the JSON we expect is the sender's mistake: 400 and why, not a crash.
+    const body = (await request.json().catch(() => null)) as {
+      text?: unknown;
+      last?: unknown;
+    } | null;
+    if (typeof body?.text !== 'string') {
+      return Response.json(
+        { error: 'expected JSON like {"text": "…", "last": false}' },
+        { status: 400 },
+      );
+    }
+    const { text } = body;
+    const last = body.last === true;
     seq += 1;
     const frame = JSON.stringify({ type: 'notification', seq, text, last, sentAt: Date.now() });
     // The broadcast: one write per open socket. Whoever is not connected right now gets nothing.

@@ -25,7 +25,8 @@ export default {
     }
 
     const job = jobs.get(Number(/^\/jobs\/(\d+)$/.exec(url.pathname)?.[1]));
-    if (!job || request.method !== 'GET')
+    // HEAD is GET without the body (RFC 9110 §9.3.2): same status, same headers.
+    if (!job || !['GET', 'HEAD'].includes(request.method))
       return Response.json({ error: 'no such job' }, { status: 404 });
     const state = stateOf(job);
     // The ETag names this version of the job's state: it changes exactly when the body would.
@@ -33,12 +34,21 @@ export default {
       etag: `"v${STATUSES.indexOf(state.status) + 1}"`,
       'cache-control': 'no-cache',
     };
-    if (request.headers.get('if-none-match') === headers.etag) {
+    if (matchesAny(request.headers.get('if-none-match'), headers.etag)) {
       return new Response(null, { status: 304, headers }); // Not Modified: no body at all
     }
     return Response.json(state, { headers });
   },
 };
+
+// If-None-Match holds a list of tags, or `*` for "any version", and is compared weakly: W/"v2"
+// matches "v2" (RFC 9110 §13.1.2), since the question is only "has it changed?".
+function matchesAny(ifNoneMatch: string | null, etag: string): boolean {
+  if (ifNoneMatch === null) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
 
 // Where the job is now. A real worker would update a database row as it goes; here the status
 // follows the clock.

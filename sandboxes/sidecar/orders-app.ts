@@ -7,7 +7,17 @@ export default {
     if (request.method !== 'POST' || new URL(request.url).pathname !== '/orders') {
       return Response.json({ error: 'POST /orders' }, { status: 404 });
     }
-    const { item, cents } = (await request.json()) as { item: string; cents: number };
+    const body = (await request.json().catch(() => null)) as {
+      item?: unknown;
+      cents?: unknown;
+    } | null;
+    const { item, cents } = body ?? {};
+    if (typeof item !== 'string' || !Number.isInteger(cents)) {
+      return Response.json(
+        { error: 'expected JSON like {"item": "lamp", "cents": 2500}' },
+        { status: 400 },
+      );
+    }
     const orderId = `order-${nextOrder++}`;
     // The one thing an app must do for tracing: pass the incoming trace context on.
     const traceparent = request.headers.get('traceparent') ?? '';

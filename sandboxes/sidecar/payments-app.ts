@@ -26,7 +26,10 @@ export default {
     if (request.method !== 'PUT' || !orderId) {
       return Response.json({ error: 'PUT /charges/<order id>' }, { status: 404 });
     }
-    const { cents } = (await request.json()) as { cents: number };
+    const { cents } = ((await request.json().catch(() => null)) ?? {}) as { cents?: unknown };
+    if (typeof cents !== 'number' || !Number.isInteger(cents)) {
+      return Response.json({ error: 'expected JSON like {"cents": 2500}' }, { status: 400 });
+    }
     const earlier = charges.get(orderId);
     if (earlier) {
       console.log(

@@ -16,7 +16,11 @@ export function createApp(name: string) {
     async fetch(request: Request): Promise<Response> {
       const { pathname } = new URL(request.url);
       if (pathname === '/login' && request.method === 'POST') {
-        const { user, password } = (await request.json()) as { user: string; password: string };
+        const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+        const { user, password } = body ?? {};
+        if (typeof user !== 'string' || typeof password !== 'string') {
+          return answer(400, { error: 'expected JSON like {"user": "alice", "password": "…"}' });
+        }
         if (PASSWORDS[user] !== password) return answer(401, { error: 'wrong password' });
         const sessionId = crypto.randomUUID();
         sessions.set(sessionId, user);

@@ -194,6 +194,70 @@ describe('the in-page runtime', () => {
     );
   });
 
+  test('the drop-connections fault fails a request still waiting for its answer; the host sees it', async () => {
+    const result = await page.evaluate(
+      async (sandbox) => {
+        interface Handle {
+          control(action: { kind: 'drop-connections'; host: string }): void;
+        }
+        interface Runtime {
+          SandboxRunner: {
+            connect(url: URL): Promise<{ run(...args: unknown[]): Handle }>;
+          };
+        }
+        const runtime = (window as unknown as { SandboxRuntime: Runtime }).SandboxRuntime;
+        const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
+        const lines: string[] = [];
+        const kinds: string[] = [];
+        let handle: Handle | undefined;
+        await new Promise<void>((done) => {
+          handle = runner.run(
+            sandbox.manifest,
+            sandbox.files,
+            { latencyMs: 0, params: {} },
+            {
+              onConsole: (entries: Array<{ host: string; text: string }>) =>
+                lines.push(...entries.map((entry) => `${entry.host}: ${entry.text}`)),
+              // The reader presses the fault button while the upload waits for its answer.
+              onTrace: (events: Array<{ kind: string }>) => {
+                kinds.push(...events.map((event) => event.kind));
+                if (events.some((event) => event.kind === 'request')) {
+                  handle?.control({ kind: 'drop-connections', host: 'server' });
+                }
+              },
+              onFinished: () => done(),
+              onKilled: () => done(),
+            },
+          );
+        });
+        return { lines, kinds };
+      },
+      inlineSandbox(
+        [
+          'export default {',
+          '  async fetch(request: Request) {',
+          "    await new Promise((resolve) => request.signal.addEventListener('abort', resolve));",
+          "    console.log('the upload was cut off');",
+          '    return new Response(null, { status: 204 });',
+          '  },',
+          '};',
+        ].join('\n'),
+        [
+          'export default async function main(server: URL) {',
+          "  await fetch(server, { method: 'PUT', body: 'part' }).then(",
+          "    (response) => console.log('answered', response.status),",
+          "    (error) => console.log('failed:', error.message),",
+          '  );',
+          '  await new Promise((resolve) => setTimeout(resolve, 50));',
+          '}',
+        ].join('\n'),
+      ),
+    );
+    expect(result.lines).toContain('client: failed: network error: connection dropped');
+    expect(result.lines).toContain('server: the upload was cut off');
+    expect(result.kinds).toEqual(['request', 'error']);
+  });
+
   test('a second run starts clean: nothing from the first run (timers, output) reaches it', async () => {
     const ticking = inlineSandbox(
       'let hits = 0;\nexport default { fetch: () => new Response(String(++hits)) };',

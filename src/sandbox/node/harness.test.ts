@@ -142,6 +142,24 @@ describe('runSandboxInNode', () => {
     expect(of(trace, 'abort')[0]).toMatchObject({ from: 'client', to: 'server' });
   });
 
+  it('drops the connection when a host answers Response.error(): the fetch fails, nothing is answered', async () => {
+    const { logs, trace } = await runSandboxInNode(fixture('drop'));
+    expect(logs.map((line) => `${line.host}: ${line.text}`)).toEqual([
+      'server: dropping the connection after 100 bytes',
+      'client: attempt 1 failed: network error',
+      'server: stored 100 bytes',
+      'client: attempt 2: 204',
+    ]);
+    expect(trace.map((event) => `${event.kind} ${event.exchange}`)).toEqual([
+      'request h1',
+      'error h1',
+      'request h2',
+      'response h2',
+      'body-end h2',
+    ]);
+    expect(of(trace, 'error')[0]).toMatchObject({ from: 'server', to: 'client' });
+  });
+
   it('parses SSE events at the socket and resumes with Last-Event-ID after the server closes', async () => {
     const { logs, trace } = await runSandboxInNode(fixture('sse'));
     expect(logs.filter((l) => l.host === 'client').map((l) => l.text)).toEqual([

@@ -411,9 +411,10 @@ export function createHostServer(options: {
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     inFlight.add(res);
     res.on('finish', () => inFlight.delete(res));
+    let dropped = false;
     res.on('close', () => {
       inFlight.delete(res);
-      if (res.writableFinished) return;
+      if (res.writableFinished || dropped) return;
       exchange?.abort();
       // The handler's abort listeners and its stream's cancel() run as the host, so what they
       // print is labelled.
@@ -453,6 +454,13 @@ export function createHostServer(options: {
     }
     if (res.destroyed) {
       await response.body?.cancel().catch(() => {});
+      return;
+    }
+    // Response.error() is how a host drops the connection: no answer, the caller's fetch fails.
+    if (response.type === 'error') {
+      dropped = true;
+      exchange?.error(`${host} dropped the connection`);
+      res.destroy();
       return;
     }
 

@@ -265,7 +265,17 @@ export class VirtualNetwork {
       this.cancels.get(exchange)?.();
     });
 
+    // Until its answer starts, the exchange is an open connection: a dropped connection fails it,
+    // and a host that has not received it yet never does.
+    let cut = false;
+    const untrack = this.trackOpen([from, to], (reason) => {
+      cut = true;
+      this.endExchange(exchange, { kind: 'error', exchange, from: to, to: from, message: reason });
+      aborted.abort(new Error(reason));
+      controller.errorWith(new TypeError(`network error: ${reason}`));
+    });
     await this.delay();
+    if (cut) return;
     const request = new Request(url, {
       method: incoming.method,
       body,
@@ -276,9 +286,17 @@ export class VirtualNetwork {
     Object.defineProperty(request, 'headers', { value: headers });
 
     const response = await this.serve(to, request);
+    untrack();
     // The caller gave up while the host worked: like a real socket, nothing reaches it any more.
     if (this.ended.has(exchange)) {
       await response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    // Response.error() is how a host drops the connection: no answer, the caller's fetch fails.
+    if (response.type === 'error') {
+      const reason = `${to} dropped the connection`;
+      this.endExchange(exchange, { kind: 'error', exchange, from: to, to: from, message: reason });
+      controller.errorWith(new TypeError(`network error: ${reason}`));
       return;
     }
     const made = this.made.get(response);

@@ -45,7 +45,7 @@ describe('createSseParser', () => {
     ]);
   });
 
-  it('ignores invalid retry values, ids containing NUL, unknown fields and a leading BOM', () => {
+  it('ignores invalid retry values, ids containing NUL and unknown fields (a BOM left by the decoder starts one)', () => {
     expect(parse('\uFEFFretry: 1s\nid: a\0b\nfoo: bar\ndata: ok\n\n')).toEqual([{ data: 'ok' }]);
   });
 

@@ -19,7 +19,7 @@ export interface SseEvent {
 }
 
 export interface SseParser {
-  /** Feeds the next decoded chunk; chunks may split lines, and even a CR LF pair, anywhere. */
+  /** Feeds the next chunk from a UTF-8 decoder that strips a leading BOM (TextDecoder does); chunks may split lines, and even a CR LF pair, anywhere. */
   push(chunk: string): void;
 }
 
@@ -33,8 +33,9 @@ export interface SseParser {
  * parser.push(': keep-alive\n'); // logs { data: '', comment: 'keep-alive' }
  */
 export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
+  // No BOM handling here: the UTF-8 decoder in front strips one leading BOM, as the spec's does,
+  // and a second one is part of the first field's name (web-platform-tests format-bom-2).
   let buffer = '';
-  let started = false;
   // A CR at the end of a chunk may be the first half of CR LF; skip a LF that opens the next chunk.
   let skipLf = false;
   let data: string[] = [];
@@ -83,10 +84,6 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
       if (skipLf && chunk.startsWith('\n')) chunk = chunk.slice(1);
       skipLf = false;
       buffer += chunk;
-      if (!started && buffer.length > 0) {
-        started = true;
-        if (buffer.startsWith('\uFEFF')) buffer = buffer.slice(1);
-      }
       let start = 0;
       for (let i = 0; i < buffer.length; i++) {
         const char = buffer[i];

@@ -54,17 +54,31 @@ export async function buildRunner() {
   return { html, hash, fileName: `runner-${hash}.html` };
 }
 
+/**
+ * The in-page transpiler as its own script: the page fetches it only for a Run with edited files.
+ * @returns {Promise<{ js: string, fileName: string }>}
+ */
+export async function buildTranspiler() {
+  const js = await bundle('transpiler-main.ts');
+  const hash = createHash('sha256').update(js).digest('hex').slice(0, 10);
+  return { js, fileName: `transpiler-${hash}.js` };
+}
+
 /** Astro integration: `_sandbox/runner-<hash>.html` in dev and in `dist/`; the page learns the name at build time. */
 export function sandboxRunner() {
   let current;
+  let transpiler;
   return {
     name: 'sandbox-runner',
     hooks: {
       'astro:config:setup': async ({ updateConfig, command }) => {
-        current = await buildRunner();
+        [current, transpiler] = await Promise.all([buildRunner(), buildTranspiler()]);
         updateConfig({
           vite: {
-            define: { __SANDBOX_RUNNER_FILE__: JSON.stringify(`_sandbox/${current.fileName}`) },
+            define: {
+              __SANDBOX_RUNNER_FILE__: JSON.stringify(`_sandbox/${current.fileName}`),
+              __SANDBOX_TRANSPILER_FILE__: JSON.stringify(`_sandbox/${transpiler.fileName}`),
+            },
           },
         });
         if (command === 'dev') {
@@ -76,6 +90,10 @@ export function sandboxRunner() {
                   name: 'sandbox-runner-dev',
                   configureServer(server) {
                     server.middlewares.use(async (req, res, next) => {
+                      if (req.url?.includes('/_sandbox/transpiler-')) {
+                        res.setHeader('content-type', 'text/javascript; charset=utf-8');
+                        return res.end((await buildTranspiler()).js);
+                      }
                       if (!req.url?.includes('/_sandbox/runner-')) return next();
                       const fresh = await buildRunner();
                       res.setHeader('content-type', 'text/html; charset=utf-8');
@@ -92,6 +110,7 @@ export function sandboxRunner() {
         const folder = new URL('_sandbox/', dir);
         await mkdir(folder, { recursive: true });
         await writeFile(new URL(current.fileName, folder), current.html);
+        await writeFile(new URL(transpiler.fileName, folder), transpiler.js);
       },
     },
   };

@@ -1,2 +1,4 @@
 /** File name of the sandbox runner under the site's base, set at build time by scripts/sandbox-runner.mjs. */
 declare const __SANDBOX_RUNNER_FILE__: string;
+/** `_sandbox/transpiler-<hash>.js`: the in-page transpiler, fetched only for edited code. */
+declare const __SANDBOX_TRANSPILER_FILE__: string;

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildRunner } from '../../scripts/sandbox-runner.mjs';
+import { buildRunner, buildTranspiler } from '../../scripts/sandbox-runner.mjs';
 import { parseManifest } from '../../src/sandbox/runtime/manifest';
 import type { ConsoleEntry } from '../../src/sandbox/runtime/protocol';
 import type { SandboxManifest, TraceEvent } from '../../src/sandbox/runtime/types';
@@ -38,10 +38,10 @@ export interface RuntimePageServer {
 
 /**
  * Starts `/` (the bare page, exposing `window.SandboxRuntime.{SandboxRunner, TraceView}` and an
- * empty `#trace` region) and `/runner.html`.
+ * empty `#trace` region), `/runner.html` and `/transpiler.js`.
  */
 export async function startRuntimePage(): Promise<RuntimePageServer> {
-  const runner = await buildRunner();
+  const [runner, transpiler] = await Promise.all([buildRunner(), buildTranspiler()]);
   const bundle = await build({
     stdin: {
       contents: `export { SandboxRunner } from './src/sandbox/runtime/runner-client.ts';
@@ -60,6 +60,10 @@ export { TraceView } from './src/sandbox/ui/trace-view.ts';`,
   // esbuild (through vitest) names functions passed to page.evaluate with __name; define it here.
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>runtime test</title><script>window.__name = (f) => f;</script><style>${THEME}${css}</style></head><body><main><h1>Runtime test</h1><section role="region" aria-label="Network trace"><h3>Network trace</h3><div id="trace"></div></section></main><script>${bundle.outputFiles[0]?.text ?? ''}</script></body></html>`;
   const server: Server = createServer((request, response) => {
+    if (request.url?.startsWith('/transpiler.js')) {
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      return void response.end(transpiler.js);
+    }
     const body = request.url?.startsWith('/runner.html') ? runner.html : page;
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(body);
@@ -126,6 +130,8 @@ export function runInRuntimePage(page: Page, sandbox: SandboxFolder): Promise<Pa
     }
     const runtime = (window as unknown as { SandboxRuntime: Runtime }).SandboxRuntime;
     const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
+    // Runs here carry no build-compiled code, so every file goes through the in-page transpiler.
+    const transpiler = await (await fetch('/transpiler.js')).text();
     const lines: string[] = [];
     const trace: TraceEvent[] = [];
     const end = await new Promise<string>((done) => {
@@ -140,6 +146,7 @@ export function runInRuntimePage(page: Page, sandbox: SandboxFolder): Promise<Pa
           onFinished: (ok: boolean) => done(`finished ok=${ok}`),
           onKilled: (reason: string) => done(`killed: ${reason}`),
         },
+        { transpiler },
       );
     });
     return { end, lines, trace };

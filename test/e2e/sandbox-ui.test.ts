@@ -212,6 +212,19 @@ describe('the Request–Response sandbox', () => {
     expect(await consoleText()).toMatch(/client\s+201 Created/);
   });
 
+  test('an endless loop in the server after an earlier Run is stopped by the watchdog, not reported as a failed start', async () => {
+    await run();
+    await waitForStatus(/Finished/);
+    await replaceFile(
+      'server.ts',
+      'export default {\n  fetch(): Response {\n    while (true) {}\n  },\n};\n',
+    );
+    await run();
+    await waitForStatus(/Stopped by the sandbox/);
+    expect(await consoleText()).toMatch(/endless loop/);
+    expect(await consoleText()).not.toMatch(/did not start/);
+  });
+
   test('a legitimate 1.5 s computation is not stopped', async () => {
     await replaceFile(
       'client.ts',

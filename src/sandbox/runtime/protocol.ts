@@ -1,3 +1,4 @@
+import type { PrecompiledFile } from './source-positions';
 import type { SandboxManifest, TraceEvent } from './types';
 
 /** Console levels the sandbox shows. */
@@ -19,6 +20,10 @@ export type PageMessage =
       run: number;
       manifest: Required<SandboxManifest>;
       files: Record<string, string>;
+      /** What the build compiled, for the files the reader has not edited. */
+      compiled?: Record<string, PrecompiledFile>;
+      /** The transpiler's source, sent only when some file has no compiled form (it was edited). */
+      transpiler?: string;
       options: RunOptions;
     }
   | { type: 'stop'; run: number }

@@ -5,6 +5,7 @@ import {
   type PageMessage,
   type RunOptions,
 } from './protocol';
+import type { PrecompiledFile } from './source-positions';
 import type { SandboxManifest, TraceEvent } from './types';
 
 /** What a run reports back to the page, already validated. */
@@ -18,6 +19,12 @@ export interface RunHandlers {
   onFinished?(ok: boolean): void;
   /** The run was ended from outside: Stop, the watchdog, or a crash. */
   onKilled?(reason: string): void;
+}
+
+/** Compiled code for unedited files, and the transpiler when some file was edited. */
+export interface RunCode {
+  compiled?: Record<string, PrecompiledFile>;
+  transpiler?: string;
 }
 
 export interface RunHandle {
@@ -85,10 +92,11 @@ export class SandboxRunner {
     files: Record<string, string>,
     options: RunOptions,
     handlers: RunHandlers,
+    code: RunCode = {},
   ): RunHandle {
     const id = nextRun++;
     this.handlers.set(id, handlers);
-    this.post({ type: 'run', run: id, manifest, files, options });
+    this.post({ type: 'run', run: id, manifest, files, ...code, options });
     return {
       id,
       stop: () => {

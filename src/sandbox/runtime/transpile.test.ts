@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFile, originalPosition, SandboxSyntaxError } from './transpile';
+import { originalPosition, SandboxSyntaxError } from './source-positions';
+import { compileFile } from './transpile';
 
 describe('compileFile', () => {
   it('keeps line numbers and maps columns back to the TypeScript', () => {

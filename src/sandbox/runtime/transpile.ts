@@ -1,102 +1,43 @@
 import { transform } from 'sucrase';
+import { SandboxSyntaxError, toCompiledFile, type CompiledFile } from './source-positions';
 
-/** A sandbox file compiled to a CommonJS function body, plus what is needed to map positions back. */
-export interface CompiledFile {
+/** How a sucrase compile failed, in the TypeScript's own 1-based position. */
+export interface CompileFailure {
   file: string;
-  code: string;
-  /** generated line (0-based) → sorted list of [generatedColumn, originalLine, originalColumn] (0-based). */
-  lines: Array<Array<[number, number, number]>>;
-}
-
-/** A syntax error in a reader's file, with the 1-based position in the TypeScript they see. */
-export class SandboxSyntaxError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    message: string,
-  ) {
-    super(`${file}:${line}:${column} SyntaxError: ${message}`);
-    this.name = 'SandboxSyntaxError';
-  }
+  line: number;
+  column: number;
+  message: string;
 }
 
 /**
  * Strips TypeScript and turns `import`/`export` into `require`/`exports`, keeping line numbers.
+ * Returns the code and the source map's `mappings`, or where and why it could not compile.
  *
  * @example
- * const compiled = compileFile('client.ts', 'export default async function main(server: URL) {}');
+ * const result = transpile('client.ts', 'export default async function main(server: URL) {}');
  */
-export function compileFile(file: string, source: string): CompiledFile {
+export function transpile(
+  file: string,
+  source: string,
+): { ok: true; code: string; mappings: string } | ({ ok: false } & CompileFailure) {
   try {
     const result = transform(source, {
       transforms: ['typescript', 'imports'],
       filePath: file,
       sourceMapOptions: { compiledFilename: file.replace(/\.ts$/, '.js') },
     });
-    return { file, code: result.code, lines: decodeMappings(result.sourceMap?.mappings ?? '') };
+    return { ok: true, code: result.code, mappings: result.sourceMap?.mappings ?? '' };
   } catch (error) {
     const { message, loc } = error as { message: string; loc?: { line: number; column: number } };
     const clean = message.replace(/^Error transforming [^:]*: /, '').replace(/\s*\(\d+:\d+\)$/, '');
     // Sucrase's loc.column is already 1-based.
-    throw new SandboxSyntaxError(file, loc?.line ?? 1, loc?.column ?? 1, clean);
+    return { ok: false, file, line: loc?.line ?? 1, column: loc?.column ?? 1, message: clean };
   }
 }
 
-/** Maps a 1-based generated position to the 1-based position in the original TypeScript. */
-export function originalPosition(
-  compiled: CompiledFile,
-  line: number,
-  column: number,
-): { line: number; column: number } {
-  const segments = compiled.lines[line - 1];
-  let best = segments?.[0];
-  if (!segments || !best) return { line, column };
-  for (const segment of segments) {
-    if (segment[0] <= column - 1) best = segment;
-    else break;
-  }
-  return { line: best[1] + 1, column: best[2] + 1 + (column - 1 - best[0]) };
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-function decodeMappings(mappings: string): CompiledFile['lines'] {
-  const lines: CompiledFile['lines'] = [];
-  let originalLine = 0;
-  let originalColumn = 0;
-  for (const lineText of mappings.split(';')) {
-    const segments: Array<[number, number, number]> = [];
-    let generatedColumn = 0;
-    for (const segmentText of lineText.split(',')) {
-      if (!segmentText) continue;
-      const values = decodeVlq(segmentText);
-      generatedColumn += values[0] ?? 0;
-      if (values.length >= 4) {
-        originalLine += values[2] ?? 0;
-        originalColumn += values[3] ?? 0;
-        segments.push([generatedColumn, originalLine, originalColumn]);
-      }
-    }
-    lines.push(segments);
-  }
-  return lines;
-}
-
-function decodeVlq(text: string): number[] {
-  const values: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of text) {
-    const digit = BASE64.indexOf(char);
-    value += (digit & 31) << shift;
-    if (digit & 32) {
-      shift += 5;
-    } else {
-      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
+/** {@link transpile} for callers that want a {@link CompiledFile} or a thrown error. */
+export function compileFile(file: string, source: string): CompiledFile {
+  const result = transpile(file, source);
+  if (!result.ok) throw new SandboxSyntaxError(file, result.line, result.column, result.message);
+  return toCompiledFile(file, result.code, result.mappings);
 }

@@ -12,7 +12,13 @@ import {
   type RunnerMessage,
 } from './protocol';
 import { defaultParams } from './manifest';
-import { compileFile, originalPosition, SandboxSyntaxError, type CompiledFile } from './transpile';
+import {
+  originalPosition,
+  SandboxSyntaxError,
+  toCompiledFile,
+  type CompiledFile,
+} from './source-positions';
+import type { transpile } from './transpile';
 import { virtualHostUrl, type SandboxEnv, type SandboxHostModule, type TraceEvent } from './types';
 import { VirtualNetwork, type NetworkBindings, type TraceDraft } from './virtual-network';
 
@@ -216,6 +222,25 @@ function loadEntry(host: string, entry: string, bindings: NetworkBindings): unkn
   return load(entry).default;
 }
 
+/**
+ * What the build compiled when the page sent it (the file is unedited), else the transpiler the page
+ * sent along for edited files, evaluated once per worker.
+ */
+function compileForRun(
+  file: string,
+  source: string,
+  message: Extract<PageMessage, { type: 'run' }>,
+): CompiledFile {
+  const precompiled = message.compiled?.[file];
+  if (precompiled) return toCompiledFile(file, precompiled.code, precompiled.mappings);
+  const scope = globalThis as { bcpTranspile?: typeof transpile };
+  if (!scope.bcpTranspile && message.transpiler) (0, eval)(message.transpiler);
+  if (!scope.bcpTranspile) throw new Error(`${file} was edited, but the transpiler did not load.`);
+  const result = scope.bcpTranspile(file, source);
+  if (!result.ok) throw new SandboxSyntaxError(file, result.line, result.column, result.message);
+  return toCompiledFile(file, result.code, result.mappings);
+}
+
 async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise<void> {
   runId = message.run;
   startedAt = performance.now();
@@ -232,7 +257,7 @@ async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise
   compiled = new Map();
   for (const [file, source] of Object.entries(files)) {
     try {
-      compiled.set(file, compileFile(file, source));
+      compiled.set(file, compileForRun(file, source, message));
     } catch (error) {
       reportError(fileOwner.get(file) ?? 'sandbox', error);
       ok = false;
@@ -316,6 +341,9 @@ function finish(ok: boolean): void {
 self.onmessage = (event: MessageEvent<PageMessage>) => {
   const message = event.data;
   if (message.type === 'run') {
+    // A spare worker's first heartbeat went out before the frame listened: arm the watchdog now,
+    // before reader code can block this thread.
+    post({ type: 'heartbeat' });
     consoleQueue = [];
     traceQueue = [];
     consoleCount = 0;

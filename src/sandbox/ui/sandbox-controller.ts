@@ -4,11 +4,12 @@
  */
 import type { Exercise, ExerciseRun } from '../runtime/exercise';
 import type { ConsoleEntry } from '../runtime/protocol';
-import { SandboxRunner, type RunHandle } from '../runtime/runner-client';
+import { SandboxRunner, type RunCode, type RunHandle } from '../runtime/runner-client';
 import type { SandboxManifest, TraceEvent } from '../runtime/types';
 import { ConsoleView } from './console-view';
 import { clearEdit, loadEdit, saveEdit } from './edit-storage';
 import { markSolved } from './exercise-progress';
+import { RunCodeSource } from './run-code';
 import type { CodeEditor } from './editor';
 import { TraceView } from './trace-view';
 
@@ -20,6 +21,8 @@ export interface SandboxData {
   hashes: Record<string, string>;
   runnerUrl: string;
   chapterUrl: string;
+  compiledUrl: string;
+  transpilerUrl: string;
 }
 
 /** The element Sandbox.astro always renders; missing means the markup and this code disagree. */
@@ -36,6 +39,7 @@ type Status = 'idle' | 'starting' | 'running' | 'finished' | 'failed' | 'stopped
 
 export class SandboxController {
   private readonly texts: Record<string, string>;
+  private readonly runCode: RunCodeSource;
   private readonly editors = new Map<string, CodeEditor>();
   private editorModule: Promise<typeof import('./editor')> | undefined;
   private readonly consoleView: ConsoleView;
@@ -51,6 +55,7 @@ export class SandboxController {
     private readonly data: SandboxData,
   ) {
     this.texts = { ...data.files };
+    this.runCode = new RunCodeSource(data, data.hashes, data.files);
     this.consoleView = new ConsoleView(required<HTMLOListElement>(root, '[data-console-lines]'));
     this.traceView = new TraceView(required(root, '[data-trace]'), {
       hosts: this.hostOrder(),
@@ -253,6 +258,14 @@ export class SandboxController {
     const files = Object.fromEntries(
       this.data.manifest.files.map((file) => [file, this.texts[file] ?? '']),
     );
+    let code: RunCode;
+    try {
+      code = await this.runCode.forRun(files);
+    } catch (error) {
+      this.consoleView.system(String((error as Error).message ?? error), 'error');
+      this.setStatus('failed', 'Could not start the sandbox');
+      return;
+    }
     const handle: RunHandle = runner.run(
       this.data.manifest,
       files,
@@ -298,8 +311,20 @@ export class SandboxController {
           this.setStatus('stopped', byReader ? 'Stopped' : 'Stopped by the sandbox');
         },
       },
+      code,
     );
     this.current = handle;
+  }
+
+  /**
+   * A Run is likely (the pointer rests on the sandbox, or focus entered it): start the runner frame
+   * and fetch the compiled code now, so the click only has to send the run (decisions/0031).
+   */
+  prepare(): void {
+    this.runCode.prefetch();
+    SandboxRunner.connect(new URL(this.data.runnerUrl, location.href)).catch(() => {
+      // Run tries again and reports the failure where the reader looks.
+    });
   }
 
   /** Runs every exercise's check on what the run did and shows each verdict next to its task. */

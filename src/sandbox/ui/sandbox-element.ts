@@ -45,8 +45,11 @@ class SandboxElement extends HTMLElement {
         this.editFrom(event.target);
       }
     });
-    // A pointer resting on the sandbox is a good moment to fetch what a Run will need.
-    this.addEventListener('pointerenter', () => void this.load(), { once: true });
+    // A pointer resting on the sandbox, or keyboard focus entering it, makes a Run likely: start
+    // the runner now so the click only sends the run.
+    const prepare = () => void this.load().then((controller) => controller.prepare());
+    this.addEventListener('pointerenter', prepare, { once: true });
+    this.addEventListener('focusin', prepare, { once: true });
     if (this.hasSavedEdits()) void this.load();
   }
 

@@ -1,0 +1,86 @@
+/**
+ * What a Run costs: the chapter's own code runs from what the build compiled, so the first Run
+ * downloads the runner and the compiled files but no transpiler; an edited Run fetches the transpiler
+ * once. The byte budgets hold the sizes measured when the transpiler moved out of the runner.
+ */
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium, pageUrl } from './helpers';
+
+/** Everything the first Run of an unedited chapter may download (gzip): runner, controller, compiled code. */
+const FIRST_RUN_BUDGET_BYTES = 60 * 1024;
+/** The runner frame alone (gzip); the transpiler used to make it about 70 KB. */
+const RUNNER_BUDGET_BYTES = 30 * 1024;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Fetched {
+  url: string;
+  gzip: number;
+}
+
+/** Records every response the page receives from now on, with its gzip size. */
+function record(page: Page): { fetched: Fetched[]; settle(): Promise<void> } {
+  const fetched: Fetched[] = [];
+  const pending: Array<Promise<void>> = [];
+  page.on('response', (response) => {
+    pending.push(
+      response
+        .body()
+        .then((body) => void fetched.push({ url: response.url(), gzip: gzipSync(body).byteLength }))
+        .catch(() => undefined),
+    );
+  });
+  return { fetched, settle: async () => void (await Promise.all(pending)) };
+}
+
+async function runAndWait(page: Page): Promise<void> {
+  await page.locator('bcp-sandbox [data-action="run"]').first().click();
+  await page
+    .locator('bcp-sandbox [data-status]')
+    .first()
+    .filter({ hasText: /Finished/ })
+    .waitFor({ timeout: 20_000 });
+}
+
+test('the first Run of unedited code loads no transpiler and stays within its byte budget', async () => {
+  const page = await browser.newPage();
+  await page.goto(pageUrl('patterns/request-response/'), { waitUntil: 'networkidle' });
+  const { fetched, settle } = record(page);
+  await runAndWait(page);
+  await page.waitForLoadState('networkidle');
+  await settle();
+  const names = fetched.map((entry) => entry.url);
+  expect(names.some((url) => /\/sandbox-compiled\/request-response\.json$/.test(url))).toBe(true);
+  expect(names.filter((url) => /transpiler-/.test(url))).toEqual([]);
+  const runner = fetched.find((entry) => /_sandbox\/runner-/.test(entry.url));
+  expect(runner?.gzip).toBeLessThanOrEqual(RUNNER_BUDGET_BYTES);
+  const total = fetched.reduce((sum, entry) => sum + entry.gzip, 0);
+  console.log(
+    `first Run: ${total} B gzip over ${fetched.length} responses (runner ${runner?.gzip} B)`,
+  );
+  expect(total).toBeLessThanOrEqual(FIRST_RUN_BUDGET_BYTES);
+
+  // An edit needs the transpiler: fetched once, and the edited code runs.
+  await page.locator('[data-file="client.ts"] [data-static] pre').first().click();
+  const editor = page.getByRole('textbox', { name: 'Edit client.ts' });
+  await editor.waitFor();
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.insertText("\nconsole.log('edited and transpiled in the page');\n");
+  await runAndWait(page);
+  await runAndWait(page);
+  await settle();
+  expect(fetched.filter((entry) => /transpiler-/.test(entry.url))).toHaveLength(1);
+  await expect
+    .poll(() => page.locator('bcp-sandbox [data-console-lines]').first().textContent())
+    .toContain('edited and transpiled in the page');
+  await page.close();
+});

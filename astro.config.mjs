@@ -56,6 +56,7 @@ export default defineConfig({
           ],
         },
         { label: 'Comparing delivery patterns', link: '/comparison/' },
+        { label: 'Trace viewer', link: '/trace-viewer/' },
         { label: 'Contributing', items: ['contributing/adding-a-chapter'] },
       ],
     }),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxManifest, TraceEvent } from '../../src/sandbox/runtime/types';
+import { harProblems } from '../../src/sandbox/trace/har-schema';
 import { launchChromium } from './helpers';
 import { readSandboxFolder, startRuntimePage, type RuntimePageServer } from './runtime-page';
 import type { SandboxRunner } from '../../src/sandbox/runtime/runner-client';
@@ -259,7 +260,7 @@ describe('the traffic view on the request-response sandbox', () => {
     );
   });
 
-  it('sends latency and faults to onControl, and exports the trace as HAR-like JSON', async () => {
+  it('sends latency and faults to onControl, and exports the trace as HAR 1.2', async () => {
     await page.getByLabel('Added latency per hop (ms)').fill('120');
     await page.getByLabel('Added latency per hop (ms)').press('Tab');
     await page.getByRole('button', { name: 'Drop connections' }).click();
@@ -269,7 +270,7 @@ describe('the traffic view on the request-response sandbox', () => {
     ]);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export JSON' }).click(),
+      page.getByRole('button', { name: 'Export HAR' }).click(),
     ]);
     const path = await download.path();
     const data = JSON.parse(await (await import('node:fs/promises')).readFile(path, 'utf8'));
@@ -279,7 +280,9 @@ describe('the traffic view on the request-response sandbox', () => {
           `${entry.request.method} ${entry.response.status}`,
       ),
     ).toEqual(['POST 201', 'POST 400']);
-    expect(data.events).toHaveLength(result.events.length);
+    expect(download.suggestedFilename()).toMatch(/\.har$/);
+    expect(harProblems(data)).toEqual([]);
+    expect(data.log._bcpTrace.events).toHaveLength(result.events.length);
   });
 
   it('looks right in light and dark, at 1280 and 390 px, without page overflow', async () => {

@@ -3,7 +3,6 @@ import type { TraceEvent } from '../runtime/types';
 import {
   TraceModel,
   describeMessage,
-  exportTrace,
   traceSignature,
   utf8Length,
   wireForm,
@@ -384,27 +383,5 @@ describe('traceSignature', () => {
       'alice ⇄ server WebSocket /chat: 1 sent, 2 received',
       'client → server POST /uploads → 201',
     ]);
-  });
-});
-
-describe('exportTrace', () => {
-  it('writes HAR-like entries with request, response, timings and the raw events', () => {
-    const har = exportTrace(upload, {
-      sandbox: 'request-response',
-      startedAt: '2026-01-01T00:00:00.000Z',
-    });
-    expect(har.log.entries).toHaveLength(1);
-    const entry = har.log.entries[0] as {
-      request: { method: string; headersSize: number; bodySize: number };
-      response: { status: number; content: { size: number; text: string } };
-      timings: { wait: number };
-      startedDateTime: string;
-    };
-    expect(entry.request).toMatchObject({ method: 'POST', headersSize: 97, bodySize: 40 });
-    expect(entry.response).toMatchObject({ status: 201, content: { size: 47, text: STORED } });
-    expect(entry.timings.wait).toBeCloseTo(0.7);
-    expect(entry.startedDateTime).toBe('2026-01-01T00:00:00.012Z');
-    expect(har.events).toEqual(upload);
-    expect(JSON.parse(JSON.stringify(har))).toEqual(har);
   });
 });

@@ -9,13 +9,8 @@
  */
 import type { ControlAction } from '../runtime/protocol';
 import type { TraceEvent } from '../runtime/types';
-import {
-  TraceModel,
-  describeMessage,
-  exportTrace,
-  wireForm,
-  type HostCounters,
-} from './trace-model';
+import { toHar } from '../trace/har-export';
+import { TraceModel, describeMessage, wireForm, type HostCounters } from './trace-model';
 import { LAYOUT, diagramWidth, renderDiagram, type SvgNode } from './trace-svg';
 
 export interface TraceViewOptions {
@@ -29,6 +24,8 @@ export interface TraceViewOptions {
   name?: string;
   /** Initial added latency per hop, in milliseconds. */
   latencyMs?: number;
+  /** Show the latency knob; off where no run can be controlled (the trace viewer). Default on. */
+  knobs?: boolean;
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -118,18 +115,18 @@ export class TraceView {
       this.latencyInput.value = String(value);
       this.options.onControl?.({ kind: 'set-latency', latencyMs: value });
     });
-    const toolbar = h(
-      'div',
-      { class: 'tv-toolbar' },
-      h('label', { for: latencyId }, 'Added latency per hop (ms)'),
-      this.latencyInput,
-    );
+    const toolbar = h('div', { class: 'tv-toolbar' });
+    if (options.knobs !== false)
+      toolbar.append(
+        h('label', { for: latencyId }, 'Added latency per hop (ms)'),
+        this.latencyInput,
+      );
     for (const fault of options.faults ?? []) {
       const button = h('button', { type: 'button', class: 'tv-fault' }, fault.label);
       button.addEventListener('click', () => this.options.onControl?.(fault.action));
       toolbar.append(button);
     }
-    const exportButton = h('button', { type: 'button' }, 'Export JSON');
+    const exportButton = h('button', { type: 'button' }, 'Export HAR');
     exportButton.addEventListener('click', () => this.download());
     const clearButton = h('button', { type: 'button' }, 'Clear');
     clearButton.addEventListener('click', () => this.clear());
@@ -554,15 +551,15 @@ export class TraceView {
   private download(): void {
     // Fold anything not drawn yet so the file has every event.
     this.render();
-    const data = exportTrace(this.model.events, {
+    const data = toHar(this.model.events, {
       sandbox: this.options.name ?? 'sandbox',
       startedAt: this.startedAt.toISOString(),
-      latencyMs: this.latency(),
+      ...(this.options.knobs === false ? {} : { latencyMs: this.latency() }),
     });
     const url = URL.createObjectURL(
       new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }),
     );
-    const link = h('a', { href: url, download: `trace-${this.options.name ?? 'sandbox'}.json` });
+    const link = h('a', { href: url, download: `trace-${this.options.name ?? 'sandbox'}.har` });
     link.hidden = true;
     this.root.append(link);
     link.click();

@@ -1,0 +1,295 @@
+/**
+ * A run's trace as HAR 1.2 (the format Chrome DevTools, Firefox and HTTP Toolkit import): one entry
+ * per HTTP exchange with headers, timings and bodies (base64 where binary), one entry per WebSocket
+ * with its messages under `_webSocketMessages` as Chromium writes them. The project's own events
+ * ride along under `log._bcpTrace`, so the trace viewer can reopen a sandbox export losslessly.
+ * Pure and environment-neutral.
+ */
+import type { HeaderList, TraceEvent } from '../runtime/types';
+import { TraceModel, requestHeadBytes, responseHeadBytes } from '../ui/trace-model';
+
+export interface HarExportMeta {
+  /** Sandbox id or title. */
+  sandbox: string;
+  /** When the run started (ISO 8601); entries start at this plus each event's `t`. */
+  startedAt: string;
+  /** Added latency per hop during the run, in milliseconds. */
+  latencyMs?: number;
+}
+
+export interface HarNameValue {
+  name: string;
+  value: string;
+}
+
+export interface HarContent {
+  size: number;
+  mimeType: string;
+  text?: string;
+  encoding?: 'base64';
+  comment?: string;
+}
+
+/** A WebSocket message as Chromium's HAR export writes it. */
+export interface HarWebSocketMessage {
+  type: 'send' | 'receive';
+  /** Seconds since the epoch. */
+  time: number;
+  /** 1 text, 2 binary (data is base64). */
+  opcode: 1 | 2;
+  data: string;
+}
+
+export interface HarEntry {
+  startedDateTime: string;
+  time: number;
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    cookies: HarNameValue[];
+    headers: HarNameValue[];
+    queryString: HarNameValue[];
+    postData?: { mimeType: string; text: string; comment?: string };
+    headersSize: number;
+    bodySize: number;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    cookies: HarNameValue[];
+    headers: HarNameValue[];
+    content: HarContent;
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+    _error?: string;
+  };
+  cache: Record<string, never>;
+  timings: {
+    blocked: number;
+    dns: number;
+    connect: number;
+    send: number;
+    wait: number;
+    receive: number;
+  };
+  /** Which sandbox host opened the exchange and which answered (lifelines in the trace viewer). */
+  _from: string;
+  _to: string;
+  _resourceType: 'fetch' | 'websocket';
+  _webSocketMessages?: HarWebSocketMessage[];
+  _webSocketClose?: { type: 'send' | 'receive'; time: number; code: number; reason: string };
+}
+
+export interface Har {
+  log: {
+    version: '1.2';
+    creator: { name: string; version: string };
+    comment: string;
+    entries: HarEntry[];
+    /** The run's own trace events, richer than HAR (SSE events, chunk timing, aborts). */
+    _bcpTrace: { version: 1; events: TraceEvent[] };
+  };
+}
+
+/** Version of the project's own event list inside a HAR (`log._bcpTrace.version`). */
+export const BCP_TRACE_VERSION = 1;
+
+const TEXT_MIME =
+  /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded|x-ndjson)\b)/i;
+
+/** Bodies of these types are text; anything else that has bytes goes out as base64. */
+export function isTextMime(mimeType: string): boolean {
+  return mimeType === '' || TEXT_MIME.test(mimeType.trim());
+}
+
+/** Base64 of the UTF-8 bytes of `text` (btoa exists in browsers and Node). */
+export function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+const header = (headers: HeaderList, name: string): string | undefined =>
+  headers.find(([key]) => key.toLowerCase() === name)?.[1];
+
+const pairs = (headers: HeaderList): HarNameValue[] =>
+  headers.map(([name, value]) => ({ name, value }));
+
+function queryString(url: string): HarNameValue[] {
+  try {
+    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+  } catch {
+    return [];
+  }
+}
+
+/** A body as HAR content: text as is, binary as base64, with a note when the trace kept only a preview. */
+function content(previews: string[], size: number, mimeType: string): HarContent {
+  const text = previews.join('');
+  const result: HarContent = { size, mimeType };
+  if (size === 0 && text === '') return result;
+  if (isTextMime(mimeType)) result.text = text;
+  else {
+    result.text = base64Utf8(text);
+    result.encoding = 'base64';
+  }
+  if (new TextEncoder().encode(text).byteLength < size)
+    result.comment = 'The sandbox trace keeps a preview of each body part, not every byte.';
+  return result;
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+function wsEntry(model: TraceModel, id: string, start: number): HarEntry {
+  const exchange = model.exchanges.get(id);
+  if (!exchange) throw new Error(`no exchange ${id}`);
+  const events = model.events.filter((event) => event.exchange === id);
+  const open = events.find((event) => event.kind === 'ws-open');
+  const close = events.find((event) => event.kind === 'ws-close');
+  const duration = round((exchange.end ?? model.elapsed) - exchange.start);
+  const side = (from: string): 'send' | 'receive' =>
+    from === exchange.client ? 'send' : 'receive';
+  const entry: HarEntry = {
+    startedDateTime: new Date(start + exchange.start).toISOString(),
+    time: duration,
+    request: {
+      method: 'GET',
+      url: open?.kind === 'ws-open' ? open.url : '',
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: [],
+      queryString: open?.kind === 'ws-open' ? queryString(open.url) : [],
+      headersSize: -1,
+      bodySize: 0,
+    },
+    response: {
+      status: 101,
+      statusText: 'Switching Protocols',
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: [],
+      content: { size: 0, mimeType: '' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: 0,
+    },
+    cache: {},
+    timings: { blocked: -1, dns: -1, connect: -1, send: 0, wait: 0, receive: duration },
+    _from: exchange.client,
+    _to: exchange.server,
+    _resourceType: 'websocket',
+    _webSocketMessages: events.flatMap((event): HarWebSocketMessage[] =>
+      event.kind === 'ws-message'
+        ? [
+            {
+              type: side(event.from),
+              time: (start + event.t) / 1000,
+              opcode: event.binary ? 2 : 1,
+              data: event.binary ? base64Utf8(event.preview) : event.preview,
+            },
+          ]
+        : [],
+    ),
+  };
+  if (close?.kind === 'ws-close')
+    entry._webSocketClose = {
+      type: side(close.from),
+      time: (start + close.t) / 1000,
+      code: close.code,
+      reason: close.reason,
+    };
+  return entry;
+}
+
+function httpEntry(model: TraceModel, id: string, start: number): HarEntry {
+  const exchange = model.exchanges.get(id);
+  if (!exchange) throw new Error(`no exchange ${id}`);
+  const events = model.events.filter((event) => event.exchange === id);
+  const { request, response } = exchange;
+  const ended = exchange.end ?? model.elapsed;
+  const responded = response?.t ?? ended;
+  const failure = events.find((event) => event.kind === 'error' || event.kind === 'abort');
+  const requestType = (request && header(request.headers, 'content-type')) ?? '';
+  const responseType = (response && header(response.headers, 'content-type')) ?? '';
+  const previews = events.flatMap((event) => (event.kind === 'body-chunk' ? [event.preview] : []));
+  const entry: HarEntry = {
+    startedDateTime: new Date(start + exchange.start).toISOString(),
+    time: round(ended - exchange.start),
+    request: {
+      method: request?.method ?? 'GET',
+      url: request?.url ?? '',
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: pairs(request?.headers ?? []),
+      queryString: request ? queryString(request.url) : [],
+      headersSize: request ? requestHeadBytes(request) : -1,
+      bodySize: request?.bodySize ?? 0,
+    },
+    response: {
+      status: response?.status ?? 0,
+      statusText: response?.statusText ?? '',
+      httpVersion: response ? 'HTTP/1.1' : '',
+      cookies: [],
+      headers: pairs(response?.headers ?? []),
+      content: content(previews, exchange.bodyBytes, responseType),
+      redirectURL: (response && header(response.headers, 'location')) ?? '',
+      headersSize: response ? responseHeadBytes(response) : -1,
+      bodySize: response ? exchange.bodyBytes : -1,
+    },
+    cache: {},
+    timings: {
+      blocked: -1,
+      dns: -1,
+      connect: -1,
+      send: 0,
+      wait: round(responded - exchange.start),
+      receive: round(ended - exchange.start) - round(responded - exchange.start),
+    },
+    _from: exchange.client,
+    _to: exchange.server,
+    _resourceType: 'fetch',
+  };
+  if (request && request.bodySize > 0) {
+    const body = content([request.bodyPreview], request.bodySize, requestType);
+    entry.request.postData = {
+      mimeType: requestType,
+      text: body.text ?? '',
+      ...(body.encoding ? { comment: 'base64 of a binary body' } : {}),
+    };
+  }
+  if (failure)
+    entry.response._error = failure.kind === 'error' ? failure.message : 'The client aborted.';
+  return entry;
+}
+
+/**
+ * HAR 1.2 of a run's events.
+ *
+ * @example
+ * const har = toHar(events, { sandbox: 'request-response', startedAt: new Date().toISOString() });
+ * har.log.entries[0].request.url; // "http://server.test/uploads"
+ */
+export function toHar(events: readonly TraceEvent[], meta: HarExportMeta): Har {
+  const model = new TraceModel();
+  model.add(events);
+  const start = Date.parse(meta.startedAt) || 0;
+  const entries = [...model.exchanges.values()].map((exchange) =>
+    exchange.protocol === 'ws'
+      ? wsEntry(model, exchange.id, start)
+      : httpEntry(model, exchange.id, start),
+  );
+  return {
+    log: {
+      version: '1.2',
+      creator: { name: 'Backend Communication Patterns sandbox', version: '1' },
+      comment: `Sandbox ${meta.sandbox}${meta.latencyMs ? `, ${meta.latencyMs} ms added latency per hop` : ''}. Recorded at the virtual network.`,
+      entries,
+      _bcpTrace: { version: BCP_TRACE_VERSION, events: [...events] },
+    },
+  };
+}

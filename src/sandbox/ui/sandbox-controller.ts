@@ -10,6 +10,7 @@ import { ConsoleView } from './console-view';
 import { clearEdit, loadEdit, saveEdit } from './edit-storage';
 import { markSolved } from './exercise-progress';
 import { RunCodeSource } from './run-code';
+import { ShareSession } from './share-session';
 import type { CodeEditor } from './editor';
 import { TraceView } from './trace-view';
 
@@ -47,6 +48,9 @@ export class SandboxController {
   private current: RunHandle | undefined;
   private startedAt = 0;
   private storageWarned = false;
+  /** True while code from a share link is shown: edits stay in the page until the reader keeps them. */
+  private savesHeld = false;
+  private readonly share: ShareSession;
   /** What the current run did, for the exercise checks. */
   private runLog: { logs: ConsoleEntry[]; trace: TraceEvent[] } = { logs: [], trace: [] };
 
@@ -70,6 +74,46 @@ export class SandboxController {
       );
     }
     this.restoreEdits();
+    this.share = new ShareSession(root, {
+      id: data.id,
+      originals: data.files,
+      params: data.manifest.params,
+      texts: () => ({ ...this.texts }),
+      knobs: () => this.params(),
+      apply: (texts, knobs) => this.applyCode(texts, knobs),
+      holdSaves: (hold) => (this.savesHeld = hold),
+      saveAll: () => data.manifest.files.forEach((file) => this.persist(file)),
+      notice: (text) => this.notice(text),
+      status: (text) => (this.el<HTMLElement>('[data-status]').textContent = text),
+    });
+    void this.openShared();
+  }
+
+  /** Loads the share link in the address bar, if it is for this sandbox (it does not run). */
+  openShared(): Promise<void> {
+    return this.share.openFromLocation();
+  }
+
+  /** Copies a link to this sandbox with the reader's edits and knob values. */
+  copyLink(): Promise<void> {
+    return this.share.copy();
+  }
+
+  /** Shows `texts` in every file (editors where they differ from the chapter) and sets the knobs. */
+  private applyCode(texts: Record<string, string>, knobs: Record<string, number>): void {
+    for (const file of this.data.manifest.files) {
+      const text = texts[file] ?? this.data.files[file] ?? '';
+      this.texts[file] = text;
+      const editor = this.editors.get(file);
+      if (editor) editor.setText(text);
+      else if (text !== this.data.files[file])
+        void this.showEditor(file, false).then(() => this.editors.get(file)?.setText(text));
+    }
+    for (const [name, value] of Object.entries(knobs)) {
+      const input = this.root.querySelector<HTMLInputElement>(`[data-param="${name}"]`);
+      if (input) input.value = String(value);
+    }
+    this.markEdited();
   }
 
   /** The params as the reader set them, clamped to what the chapter allows. */
@@ -174,6 +218,7 @@ export class SandboxController {
   }
 
   private persist(file: string): void {
+    if (this.savesHeld) return;
     const text = this.texts[file] ?? '';
     if (text === this.data.files[file]) {
       clearEdit(this.data.id, file);
@@ -368,6 +413,8 @@ export class SandboxController {
 
   reset(): void {
     this.stop();
+    // Code from a link was never saved: Reset leaves it without touching the reader's saved edits.
+    if (this.share.active) return this.share.leave();
     for (const file of this.data.manifest.files) {
       this.texts[file] = this.data.files[file] ?? '';
       clearEdit(this.data.id, file);

@@ -4,6 +4,7 @@
  * then it loads the controller, which brings the editor and runtime.
  */
 import { showSolved, solvedExercises } from './exercise-progress';
+import { sharedSandbox } from './share-fragment';
 import type { SandboxController, SandboxData } from './sandbox-controller';
 
 class SandboxElement extends HTMLElement {
@@ -24,6 +25,7 @@ class SandboxElement extends HTMLElement {
       if (action === 'run') void this.load().then((controller) => controller.run());
       if (action === 'stop') void this.load().then((controller) => controller.stop());
       if (action === 'reset') void this.load().then((controller) => controller.reset());
+      if (action === 'share') void this.load().then((controller) => controller.copyLink());
       if (action === 'stackblitz')
         void this.load().then((controller) => controller.openInStackblitz());
     });
@@ -50,7 +52,15 @@ class SandboxElement extends HTMLElement {
     const prepare = () => void this.load().then((controller) => controller.prepare());
     this.addEventListener('pointerenter', prepare, { once: true });
     this.addEventListener('focusin', prepare, { once: true });
-    if (this.hasSavedEdits()) void this.load();
+    if (this.hasSavedEdits() || this.isShared()) void this.load();
+    // A share link pasted into the address bar of an open chapter changes only the fragment.
+    window.addEventListener('hashchange', () => {
+      if (this.isShared()) void this.load().then((controller) => controller.openShared());
+    });
+  }
+
+  private isShared(): boolean {
+    return sharedSandbox(location.hash) === this.dataset.sandbox;
   }
 
   private isStaticCode(target: EventTarget | null): boolean {

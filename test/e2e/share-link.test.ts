@@ -1,0 +1,184 @@
+/**
+ * Share links in Chromium against the built site: "Copy link" on an edited sandbox, opened in a
+ * fresh browser, shows the edits and knob values under a banner without running; saved edits are
+ * replaced only after the reader says so; damaged and future-version links show the chapter's code
+ * and say why; nothing in a link becomes markup.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newThemedContext, pageUrl, runAxe, watchPage } from './helpers';
+
+const CHAPTER = 'patterns/short-polling/';
+const shots = process.env.SHOTS_DIR ?? join(import.meta.dirname, '../../.tmp/share-link-shots');
+const SHARED =
+  "export default async function main() {\n  console.log('<img src=x onerror=alert(1)> from a link');\n}";
+const SAVED = "export default async function main() {\n  console.log('my own saved edit');\n}";
+
+let browser: Browser;
+let link: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const sandbox = (page: Page) => page.locator('bcp-sandbox').first();
+const banner = (page: Page) => sandbox(page).getByRole('region', { name: 'Code from a link' });
+const notice = (page: Page) => sandbox(page).locator('[data-notice]');
+const knob = (page: Page) => sandbox(page).getByLabel('Poll every (ms)');
+
+async function replaceFile(page: Page, file: string, code: string): Promise<void> {
+  await sandbox(page).locator(`[role="tab"][data-file="${file}"]`).click();
+  const editor = sandbox(page).getByRole('textbox', { name: `Edit ${file}` });
+  if ((await editor.count()) === 0)
+    await sandbox(page).locator(`[role="tabpanel"][data-file="${file}"] [data-static] pre`).click();
+  await editor.waitFor();
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(code);
+}
+
+async function editorText(page: Page, file: string): Promise<string> {
+  await sandbox(page).locator(`[role="tab"][data-file="${file}"]`).click();
+  const editor = sandbox(page).getByRole('textbox', { name: `Edit ${file}` });
+  if ((await editor.count()) === 0) return '(no editor: the chapter’s code)';
+  return editor.evaluate((element) =>
+    [...element.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n'),
+  );
+}
+
+const savedEdit = (page: Page) =>
+  page.evaluate(() => {
+    const key = Object.keys(localStorage).find((name) => name.endsWith(':short-polling:client.ts'));
+    return key
+      ? (JSON.parse(localStorage.getItem(key) ?? '{}') as { code?: string }).code
+      : undefined;
+  });
+
+async function fresh(theme: 'light' | 'dark' = 'light', width = 1280): Promise<BrowserContext> {
+  const context = await newThemedContext(browser, theme);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height: 1000 });
+  return context;
+}
+
+describe('share links', () => {
+  it('"Copy link" puts the edits and knob values on the clipboard', async () => {
+    const context = await fresh();
+    const page = context.pages()[0] as Page;
+    await page.goto(pageUrl(CHAPTER));
+    await replaceFile(page, 'client.ts', SHARED);
+    await knob(page).fill('1200');
+    await sandbox(page).getByRole('button', { name: 'Copy link' }).click();
+    await expect
+      .poll(() => sandbox(page).locator('[data-status]').innerText())
+      .toMatch(/^Link copied/);
+    link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(/\/bcp\/patterns\/short-polling\/#sandbox=short-polling&v=1&code=[\w-]+$/);
+    await context.close();
+  });
+
+  it('opens in a fresh browser with the edits and knobs, under the banner, without running', async () => {
+    const context = await fresh();
+    const page = context.pages()[0] as Page;
+    const problems = watchPage(page);
+    await page.goto(link);
+    await expect
+      .poll(() => banner(page).innerText())
+      .toMatch(
+        /This code came from a link \(edited client\.ts; set Poll every \(ms\) 1200\)\. It has not run/,
+      );
+    expect(await editorText(page, 'client.ts')).toBe(SHARED);
+    expect(await knob(page).inputValue()).toBe('1200');
+    // Never ran: no console output, no traffic, and nothing saved over the reader's storage.
+    expect(await sandbox(page).getAttribute('data-run-state')).toBe('idle');
+    expect(await sandbox(page).locator('[data-console-lines] li').count()).toBe(0);
+    expect(await savedEdit(page)).toBeUndefined();
+    // The markup in the link is text in the editor, not an element.
+    expect(await page.locator('bcp-sandbox img').count()).toBe(0);
+    expect(await runAxe(page)).toEqual([]);
+    // It runs when the reader says so.
+    await sandbox(page).getByRole('button', { name: 'Run', exact: true }).click();
+    await expect
+      .poll(() => sandbox(page).getByRole('region', { name: 'Console' }).innerText(), {
+        timeout: 15_000,
+      })
+      .toContain('<img src=x onerror=alert(1)> from a link');
+    await banner(page).getByRole('button', { name: 'Back to the chapter’s code' }).click();
+    expect(await banner(page).count()).toBe(0);
+    expect(await editorText(page, 'client.ts')).not.toContain('from a link');
+    expect(await knob(page).inputValue()).toBe('500');
+    expect(new URL(page.url()).hash).toBe('');
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+    await context.close();
+  });
+
+  it('replaces the reader’s saved edits only after asking', async () => {
+    const context = await fresh();
+    const page = context.pages()[0] as Page;
+    await page.goto(pageUrl(CHAPTER));
+    await replaceFile(page, 'client.ts', SAVED);
+    await expect.poll(() => savedEdit(page)).toBe(SAVED);
+    await page.goto(link);
+    await expect
+      .poll(() => banner(page).innerText())
+      .toMatch(/Your saved edits are kept until you choose/);
+    expect(await editorText(page, 'client.ts')).toBe(SHARED);
+    // Editing shared code does not write over the saved edit either.
+    await replaceFile(page, 'client.ts', `${SHARED}\n// tweaked`);
+    expect(await savedEdit(page)).toBe(SAVED);
+    await banner(page).getByRole('button', { name: 'Keep this code' }).click();
+    await expect.poll(() => banner(page).innerText()).toMatch(/^Replace your saved edits/);
+    await banner(page).getByRole('button', { name: 'Cancel' }).click();
+    expect(await savedEdit(page)).toBe(SAVED);
+    await banner(page).getByRole('button', { name: 'Back to your saved edits' }).click();
+    expect(await editorText(page, 'client.ts')).toBe(SAVED);
+    await page.goto(link);
+    await banner(page).getByRole('button', { name: 'Keep this code' }).click();
+    await banner(page).getByRole('button', { name: 'Replace my edits' }).click();
+    await expect.poll(() => savedEdit(page)).toBe(SHARED);
+    await page.reload();
+    expect(await banner(page).count()).toBe(0);
+    await expect.poll(() => editorText(page, 'client.ts')).toBe(SHARED);
+    await context.close();
+  });
+
+  it('shows the chapter’s code and says why when a link is damaged or from a newer site', async () => {
+    const context = await fresh();
+    const page = context.pages()[0] as Page;
+    await page.goto(link.slice(0, -15));
+    await expect.poll(() => notice(page).innerText()).toMatch(/^This link is damaged/);
+    expect(await banner(page).count()).toBe(0);
+    expect(await editorText(page, 'client.ts')).toBe('(no editor: the chapter’s code)');
+    await page.goto(link.replace('v=1', 'v=7'));
+    await page.reload();
+    await expect.poll(() => notice(page).innerText()).toMatch(/newer version of this site/);
+    expect(await banner(page).count()).toBe(0);
+    await context.close();
+  });
+
+  it('looks right at 1280 and 390 px, light and dark', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      for (const width of [1280, 390]) {
+        const context = await fresh(theme, width);
+        const page = context.pages()[0] as Page;
+        await page.goto(link);
+        await banner(page).waitFor();
+        await banner(page).scrollIntoViewIfNeeded();
+        await sandbox(page).screenshot({ path: join(shots, `share-banner-${theme}-${width}.png`) });
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, `sideways scroll at ${width}px ${theme}`).toBeLessThanOrEqual(0);
+        await context.close();
+      }
+    }
+  });
+});

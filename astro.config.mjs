@@ -35,6 +35,8 @@ export default defineConfig({
         Search: './src/components/Search.astro',
         // Appends each chapter's "Related patterns" from its frontmatter.
         MarkdownContent: './src/components/MarkdownContent.astro',
+        // Shows solved exercises beside each chapter ("2/3").
+        Sidebar: './src/components/Sidebar.astro',
       },
       // The links validator fails the production build on any broken internal link or anchor.
       plugins: [starlightLinksValidator({ errorOnRelativeLinks: false })],

@@ -50,7 +50,8 @@ export class SandboxController {
   private storageWarned = false;
   /** True while code from a share link is shown: edits stay in the page until the reader keeps them. */
   private savesHeld = false;
-  private readonly share: ShareSession;
+  /** "Copy link", and share links opened in this sandbox. */
+  readonly share: ShareSession;
   /** What the current run did, for the exercise checks. */
   private runLog: { logs: ConsoleEntry[]; trace: TraceEvent[] } = { logs: [], trace: [] };
 
@@ -86,17 +87,7 @@ export class SandboxController {
       notice: (text) => this.notice(text),
       status: (text) => (this.el<HTMLElement>('[data-status]').textContent = text),
     });
-    void this.openShared();
-  }
-
-  /** Loads the share link in the address bar, if it is for this sandbox (it does not run). */
-  openShared(): Promise<void> {
-    return this.share.openFromLocation();
-  }
-
-  /** Copies a link to this sandbox with the reader's edits and knob values. */
-  copyLink(): Promise<void> {
-    return this.share.copy();
+    void this.share.openFromLocation();
   }
 
   /** Shows `texts` in every file (editors where they differ from the chapter) and sets the knobs. */

@@ -25,7 +25,7 @@ class SandboxElement extends HTMLElement {
       if (action === 'run') void this.load().then((controller) => controller.run());
       if (action === 'stop') void this.load().then((controller) => controller.stop());
       if (action === 'reset') void this.load().then((controller) => controller.reset());
-      if (action === 'share') void this.load().then((controller) => controller.copyLink());
+      if (action === 'share') void this.load().then((controller) => controller.share.copy());
       if (action === 'stackblitz')
         void this.load().then((controller) => controller.openInStackblitz());
     });
@@ -55,7 +55,8 @@ class SandboxElement extends HTMLElement {
     if (this.hasSavedEdits() || this.isShared()) void this.load();
     // A share link pasted into the address bar of an open chapter changes only the fragment.
     window.addEventListener('hashchange', () => {
-      if (this.isShared()) void this.load().then((controller) => controller.openShared());
+      if (this.isShared())
+        void this.load().then((controller) => controller.share.openFromLocation());
     });
   }
 

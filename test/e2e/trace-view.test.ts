@@ -82,6 +82,8 @@ function runInPage(
     (window as unknown as TestGlobals).view = view;
     (window as unknown as TestGlobals).controls = controls;
     const runner = await SandboxRunner.connect(new URL('/runner.html', location.href));
+    // No build-compiled code here: every file goes through the in-page transpiler.
+    const transpiler = await (await fetch('/transpiler.js')).text();
     const events: TraceEvent[] = [];
     const end = await new Promise<string>((resolve) =>
       runner.run(
@@ -102,6 +104,7 @@ function runInPage(
             resolve(`killed: ${reason}`);
           },
         },
+        { transpiler },
       ),
     );
     // Let the view draw the last batch.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSandboxInNode } from '../src/sandbox/node/harness.ts';
+import { keepServing, startServing } from '../src/sandbox/node/serve.ts';
 import { SANDBOX_ID } from '../src/sandbox/runtime/sandbox-id.ts';
 import type { TraceEvent } from '../src/sandbox/runtime/types.ts';
 
@@ -87,7 +88,8 @@ const describe = (event: TraceEvent): string => {
 
 let printTraceLive = false;
 let errors = 0;
-const sandbox = await startSandboxInNode(dir, {
+// Serve mode adds CORS headers from the start, so the demo's trace shows what curl will see.
+const sandbox = await (values.serve ? startServing : startSandboxInNode)(dir, {
   timeoutMs: Number(values.timeout),
   ports,
   log({ host, level, text }) {
@@ -124,18 +126,19 @@ if (!values.serve) {
   process.exit(errors > 0 ? 1 : 0);
 }
 
+const served = await keepServing(sandbox);
 printTraceLive = true;
-console.log('\nStill serving; try it with curl (Ctrl+C to stop):');
-for (const [host, url] of Object.entries(sandbox.urls))
-  console.log(`  ${host.padEnd(width)} ${url.href}`);
-if (id === 'request-response') {
-  const url = new URL('/uploads', sandbox.urls.server);
-  console.log(
-    `\n  curl -i -X POST ${url.href} -H 'content-type: application/json' -d '{"fileName":"a.png","sizeBytes":10}'`,
-  );
+console.log(
+  '\nStill serving, restarted with fresh state; try it with curl, a browser or any client' +
+    ' (README.md, "Trying a sandbox with curl"). Ctrl+C stops.',
+);
+console.log('Every answer allows any origin (CORS), so a page of your own can call it too.');
+for (const [host, url] of Object.entries(sandbox.urls)) {
+  const http2 = served.http2[host]?.href ?? '';
+  console.log(`  ${host.padEnd(width)} ${url.href}   HTTP/2 (prior knowledge): ${http2}`);
 }
 const stop = async () => {
-  await sandbox.close();
+  await served.close();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop());

@@ -10,8 +10,10 @@ import { createSseParser } from '../runtime/sse-parser.ts';
 import { bodyPreview } from '../runtime/types.ts';
 import type { HeaderList, SandboxManifest, TraceEvent } from '../runtime/types.ts';
 import { startSandbox } from './stackblitz-run.ts';
+import type { Server } from 'node:http';
 import type {
   ExchangeObserver,
+  HostModule,
   Level,
   RunManifest,
   SocketObserver,
@@ -35,6 +37,8 @@ export interface HarnessOptions {
   ports?: Record<string, number>;
   /** Values for the sandbox's params, as a reader would set them in the page (default: their defaults). */
   params?: Record<string, number>;
+  /** Wraps each host module as it is loaded (serve mode adds CORS headers this way). */
+  wrapHost?: (module: HostModule) => HostModule;
 }
 
 export interface HarnessResult {
@@ -50,6 +54,10 @@ export interface ServingSandbox extends HarnessResult {
   runClients(): Promise<void>;
   /** Ends the run: closes client EventSources and WebSockets, servers and every open socket. */
   close(): Promise<void>;
+  /** Each host's node:http server. */
+  servers: Record<string, Server>;
+  /** Closes the clients' streams and sockets, then imports every host afresh on the same ports. */
+  restartHosts(): Promise<void>;
 }
 
 // Each run imports the sandbox's modules under a new `?sandbox-run=N` query, so module state starts fresh.
@@ -183,6 +191,7 @@ export async function startSandboxInNode(
     runId: ++runCounter,
     ports: options.ports,
     params: options.params,
+    wrapHost: options.wrapHost,
     log(host, level, text) {
       const line = { host, level, text };
       logs.push(line);
@@ -197,6 +206,11 @@ export async function startSandboxInNode(
     ports: sandbox.ports,
     urls: sandbox.env.hosts,
     runClients: () => sandbox.runClients(options.timeoutMs ?? 10_000),
+    servers: sandbox.servers,
+    async restartHosts() {
+      await sandbox.closeClients(250);
+      await sandbox.restartHosts();
+    },
     async close() {
       // Client-side closes (a WebSocket close frame, an EventSource going away) belong to the run.
       await sandbox.closeClients(250);

@@ -390,7 +390,12 @@ export function createHostServer(options: {
 }): http.Server {
   const { host, run, getModule, getEnv, observer } = options;
   const inFlight = new Set<ServerResponse>();
-  const server = http.createServer((req, res) => {
+  // Only a WebSocket upgrade to a host with WebSocket hooks is taken. Any other Upgrade (curl --http2
+  // asks for h2c) is ignored and answered over HTTP/1.1, as RFC 9110 §7.8 allows (Node 24.9+; older
+  // Node hands every upgrade to the 'upgrade' listener below).
+  const takesUpgrade = (req: IncomingMessage): boolean =>
+    getModule().websocket !== undefined && /^websocket$/i.test(req.headers.upgrade ?? '');
+  const server = http.createServer({ shouldUpgradeCallback: takesUpgrade }, (req, res) => {
     void handleRequest(req, res).catch((error: unknown) => {
       run.log(host, 'error', `wiring error: ${formatError(error)}`);
       res.destroy();
@@ -403,7 +408,9 @@ export function createHostServer(options: {
     const body = Buffer.concat(chunks);
     const from = headerValue(req.rawHeaders, FROM_HEADER) ?? 'external';
     const rawHeaders = withoutHeader(req.rawHeaders, FROM_HEADER);
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    // The host's own URL, whatever name the caller used (localhost or 127.0.0.1): as in the page,
+    // request.url starts with env.hosts[<this host>].
+    const url = new URL(req.url ?? '/', ownUrl(req));
     const method = req.method ?? 'GET';
     const exchange = observer?.request({ host, from, method, url: url.href, rawHeaders, body });
 
@@ -476,6 +483,8 @@ export function createHostServer(options: {
     exchange?.response(res.statusCode, res.statusMessage, writtenHeaders(res));
 
     let size = 0;
+    // A HEAD answer has no body: end the handler's stream (an SSE feed, say) instead of leaking it.
+    if (method === 'HEAD') await response.body?.cancel().catch(() => {});
     if (response.body && method !== 'HEAD') {
       reader = response.body.getReader();
       try {
@@ -507,19 +516,23 @@ export function createHostServer(options: {
     exchange?.end(size);
   }
 
+  const ownUrl = (req: IncomingMessage): URL | string =>
+    getEnv().hosts[host] ?? `http://${req.headers.host ?? '127.0.0.1'}`;
+
   activeResponses.set(server, inFlight);
   let peers = 0;
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const hooks = getModule().websocket;
-    if (!hooks) {
-      socket.end('HTTP/1.1 426 Upgrade Required\r\nconnection: close\r\n\r\n');
+    if (!hooks || !takesUpgrade(req)) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\nUnsupported upgrade\n');
       return;
     }
     const wss = webSocketServers.get(server) ?? new WebSocketServer({ noServer: true });
     webSocketServers.set(server, wss);
     wss.handleUpgrade(req, socket, head, (ws: WsSocket) => {
       const from = headerValue(req.rawHeaders, FROM_HEADER) ?? 'external';
-      const url = new URL(req.url ?? '/', `ws://${req.headers.host ?? '127.0.0.1'}`);
+      const url = new URL(req.url ?? '/', ownUrl(req));
+      url.protocol = 'ws:';
       const watcher = observer?.socket({ host, from, url: url.href });
       let closedByHost = false;
       const peer: HostPeer = {
@@ -661,6 +674,10 @@ export interface StartedSandbox {
   closeClients(ms?: number): Promise<void>;
   /** Closes client EventSources and WebSockets, then every server and every open socket. */
   close(): Promise<void>;
+  /** Each host's node:http server (for a second listener, such as an HTTP/2 endpoint). */
+  servers: Record<string, http.Server>;
+  /** Imports every host module afresh: the same ports, new state (serve mode, after the demo). */
+  restartHosts(): Promise<void>;
 }
 
 /**
@@ -682,13 +699,17 @@ export async function startSandbox(options: {
   ports?: Record<string, number>;
   /** Param values that override the manifest's defaults. */
   params?: Record<string, number>;
+  /** Wraps each host module as it is loaded (serve mode adds CORS headers this way). */
+  wrapHost?: (module: HostModule) => HostModule;
 }): Promise<StartedSandbox> {
   installRunGlobals();
   const { dir, manifest, observer } = options;
   // Each host and client gets its own module instances, as separate processes would (and as the
   // page gives them); relative imports inherit the query through the resolve hook below.
+  let generation = 0; // restartHosts() imports the host modules again under a new query
   const load = async <T>(file: string, name: string): Promise<T> => {
-    const query = `?sandbox-run=${options.runId ?? 0}&as=${encodeURIComponent(name)}`;
+    const run = `${options.runId ?? 0}${generation > 0 ? `.${generation}` : ''}`;
+    const query = `?sandbox-run=${run}&as=${encodeURIComponent(name)}`;
     const module = (await import(pathToFileURL(join(dir, file)).href + query)) as { default?: T };
     if (module.default === undefined) throw new Error(`${file} has no default export`);
     return module.default;
@@ -702,8 +723,13 @@ export async function startSandbox(options: {
   };
   const hostNames = Object.keys(manifest.hosts);
   const modules: Record<string, HostModule> = {};
-  for (const name of hostNames)
-    modules[name] = await load<HostModule>(manifest.hosts[name] ?? '', name);
+  const loadHosts = async (): Promise<void> => {
+    for (const name of hostNames) {
+      const module = await load<HostModule>(manifest.hosts[name] ?? '', name);
+      modules[name] = options.wrapHost?.(module) ?? module;
+    }
+  };
+  await loadHosts();
   const clients: Record<string, ClientMain> = {};
   for (const [name, file] of Object.entries(manifest.clients))
     clients[name] = await load<ClientMain>(file, name);
@@ -782,6 +808,11 @@ export async function startSandbox(options: {
       // Cancellation reaches a host's stream through its pipes a few ticks later; let it land
       // (and log) before the run's output is read.
       await new Promise((resolve) => setTimeout(resolve, 25));
+    },
+    servers: Object.fromEntries(hostNames.map((name, i) => [name, servers[i] as http.Server])),
+    async restartHosts() {
+      generation += 1;
+      await loadHosts();
     },
   };
 }

@@ -15,6 +15,9 @@ const solution = (file: string) =>
   readFileSync(join(root, 'sandboxes/request-response/solutions/limit-size', file), 'utf8');
 const shots = process.env.SHOTS_DIR ?? join(root, '.tmp/progress-shots');
 
+/** Loading the sandbox code and editor can take seconds on a busy machine. */
+const WAIT = { timeout: 15_000 };
+
 let browser: Browser;
 let page: Page;
 
@@ -47,7 +50,7 @@ async function replaceFile(file: string, code: string): Promise<void> {
 describe('progress', () => {
   it('starts at 0 beside every chapter with exercises', async () => {
     await page.goto(pageUrl('patterns/request-response/'));
-    await expect.poll(() => badge(/^Request–Response/).innerText()).toBe('0/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('0/2');
     expect(await page.locator('#starlight__sidebar .bcp-progress').count()).toBeGreaterThanOrEqual(
       10,
     );
@@ -66,9 +69,9 @@ describe('progress', () => {
         },
       )
       .toBe('Solved');
-    await expect.poll(() => badge(/^Request–Response/).innerText()).toBe('1/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('1/2');
     await page.reload();
-    await expect.poll(() => badge(/^Request–Response/).innerText()).toBe('1/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('1/2');
     // Screen readers hear it as part of the link's name.
     expect(await sidebarLink(/^Request–Response\W*1 of 2 exercises solved\W*$/).count()).toBe(1);
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
@@ -78,10 +81,13 @@ describe('progress', () => {
     await page.goto(pageUrl(''));
     const summary = page.locator('bcp-progress-summary');
     await expect
-      .poll(() => summary.locator('[data-progress-total]').innerText())
+      .poll(() => summary.locator('[data-progress-total]').innerText(), WAIT)
       .toMatch(/^You have solved 1 of \d+ exercises/);
     await expect
-      .poll(() => summary.getByRole('listitem').filter({ hasText: 'Request–Response' }).innerText())
+      .poll(
+        () => summary.getByRole('listitem').filter({ hasText: 'Request–Response' }).innerText(),
+        WAIT,
+      )
       .toMatch(/1 of 2 solved/);
     expect(await runAxe(page)).toEqual([]);
     for (const theme of ['light', 'dark'] as const) {
@@ -104,16 +110,16 @@ describe('progress', () => {
     await summary.getByRole('button', { name: 'Reset progress' }).click();
     await summary.getByRole('button', { name: 'Keep it' }).click();
     await expect
-      .poll(() => summary.locator('[data-progress-total]').innerText())
+      .poll(() => summary.locator('[data-progress-total]').innerText(), WAIT)
       .toMatch(/^You have solved 1 of/);
     await summary.getByRole('button', { name: 'Reset progress' }).click();
     await summary.getByRole('button', { name: 'Forget my progress' }).click();
     await expect
-      .poll(() => summary.locator('[data-progress-total]').innerText())
+      .poll(() => summary.locator('[data-progress-total]').innerText(), WAIT)
       .toMatch(/^You have solved none of the \d+ exercises/);
-    await expect.poll(() => badge(/^Request–Response/).innerText()).toBe('0/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('0/2');
     await page.goto(pageUrl('patterns/request-response/'));
-    await expect.poll(() => badge(/^Request–Response/).innerText()).toBe('0/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('0/2');
     expect(
       await sandbox().locator('[data-exercise="limit-size"] [data-exercise-state]').innerText(),
     ).toBe('Not solved yet');

@@ -16,6 +16,9 @@ const SHARED =
   "export default async function main() {\n  console.log('<img src=x onerror=alert(1)> from a link');\n}";
 const SAVED = "export default async function main() {\n  console.log('my own saved edit');\n}";
 
+/** Loading the sandbox code and editor can take seconds on a busy machine. */
+const WAIT = { timeout: 15_000 };
+
 let browser: Browser;
 let link: string;
 
@@ -78,7 +81,7 @@ describe('share links', () => {
     await knob(page).fill('1200');
     await sandbox(page).getByRole('button', { name: 'Copy link' }).click();
     await expect
-      .poll(() => sandbox(page).locator('[data-status]').innerText())
+      .poll(() => sandbox(page).locator('[data-status]').innerText(), WAIT)
       .toMatch(/^Link copied/);
     link = await page.evaluate(() => navigator.clipboard.readText());
     expect(link).toMatch(/\/bcp\/patterns\/short-polling\/#sandbox=short-polling&v=1&code=[\w-]+$/);
@@ -91,11 +94,11 @@ describe('share links', () => {
     const problems = watchPage(page);
     await page.goto(link);
     await expect
-      .poll(() => banner(page).innerText())
+      .poll(() => banner(page).innerText(), WAIT)
       .toMatch(
         /This code came from a link \(edited client\.ts; set Poll every \(ms\) 1200\)\. It has not run/,
       );
-    expect(await editorText(page, 'client.ts')).toBe(SHARED);
+    await expect.poll(() => editorText(page, 'client.ts'), WAIT).toBe(SHARED);
     expect(await knob(page).inputValue()).toBe('1200');
     // Never ran: no console output, no traffic, and nothing saved over the reader's storage.
     expect(await sandbox(page).getAttribute('data-run-state')).toBe('idle');
@@ -125,28 +128,28 @@ describe('share links', () => {
     const page = context.pages()[0] as Page;
     await page.goto(pageUrl(CHAPTER));
     await replaceFile(page, 'client.ts', SAVED);
-    await expect.poll(() => savedEdit(page)).toBe(SAVED);
+    await expect.poll(() => savedEdit(page), WAIT).toBe(SAVED);
     await page.goto(link);
     await expect
-      .poll(() => banner(page).innerText())
+      .poll(() => banner(page).innerText(), WAIT)
       .toMatch(/Your saved edits are kept until you choose/);
-    expect(await editorText(page, 'client.ts')).toBe(SHARED);
+    await expect.poll(() => editorText(page, 'client.ts'), WAIT).toBe(SHARED);
     // Editing shared code does not write over the saved edit either.
     await replaceFile(page, 'client.ts', `${SHARED}\n// tweaked`);
     expect(await savedEdit(page)).toBe(SAVED);
     await banner(page).getByRole('button', { name: 'Keep this code' }).click();
-    await expect.poll(() => banner(page).innerText()).toMatch(/^Replace your saved edits/);
+    await expect.poll(() => banner(page).innerText(), WAIT).toMatch(/^Replace your saved edits/);
     await banner(page).getByRole('button', { name: 'Cancel' }).click();
     expect(await savedEdit(page)).toBe(SAVED);
     await banner(page).getByRole('button', { name: 'Back to your saved edits' }).click();
-    expect(await editorText(page, 'client.ts')).toBe(SAVED);
+    await expect.poll(() => editorText(page, 'client.ts'), WAIT).toBe(SAVED);
     await page.goto(link);
     await banner(page).getByRole('button', { name: 'Keep this code' }).click();
     await banner(page).getByRole('button', { name: 'Replace my edits' }).click();
-    await expect.poll(() => savedEdit(page)).toBe(SHARED);
+    await expect.poll(() => savedEdit(page), WAIT).toBe(SHARED);
     await page.reload();
     expect(await banner(page).count()).toBe(0);
-    await expect.poll(() => editorText(page, 'client.ts')).toBe(SHARED);
+    await expect.poll(() => editorText(page, 'client.ts'), WAIT).toBe(SHARED);
     await context.close();
   });
 
@@ -154,12 +157,12 @@ describe('share links', () => {
     const context = await fresh();
     const page = context.pages()[0] as Page;
     await page.goto(link.slice(0, -15));
-    await expect.poll(() => notice(page).innerText()).toMatch(/^This link is damaged/);
+    await expect.poll(() => notice(page).innerText(), WAIT).toMatch(/^This link is damaged/);
     expect(await banner(page).count()).toBe(0);
     expect(await editorText(page, 'client.ts')).toBe('(no editor: the chapter’s code)');
     await page.goto(link.replace('v=1', 'v=7'));
     await page.reload();
-    await expect.poll(() => notice(page).innerText()).toMatch(/newer version of this site/);
+    await expect.poll(() => notice(page).innerText(), WAIT).toMatch(/newer version of this site/);
     expect(await banner(page).count()).toBe(0);
     await context.close();
   });

@@ -12,6 +12,9 @@ import { launchChromium, newThemedContext, pageUrl, runAxe, watchPage } from './
 
 const shots = process.env.SHOTS_DIR ?? join(import.meta.dirname, '../../.tmp/trace-viewer-shots');
 
+/** Loading the sandbox code and editor can take seconds on a busy machine. */
+const WAIT = { timeout: 15_000 };
+
 let browser: Browser;
 let workDir: string;
 let harPath: string;
@@ -60,7 +63,7 @@ const messages = (page: Page) => page.getByRole('option').allInnerTexts();
 describe('Trace viewer', () => {
   it('is in the sidebar', async () => {
     const page = await openViewer();
-    await expect.poll(() => page.getByRole('link', { name: 'Trace viewer' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('link', { name: 'Trace viewer' }).count(), WAIT).toBe(1);
     await page.context().close();
   });
 
@@ -71,12 +74,12 @@ describe('Trace viewer', () => {
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
     await page.getByLabel('Open a HAR file').setInputFiles(harPath);
-    await expect.poll(() => status(page)).toMatch(/^site\.har: \d+ requests between 2 hosts/);
+    await expect.poll(() => status(page), WAIT).toMatch(/^site\.har: \d+ requests between 2 hosts/);
     const count = Number((await status(page)).match(/: (\d+) requests/)?.[1]);
     expect(count).toBe(recordedPaths.length);
     // The view draws every recorded request; the rows in view name their paths.
     await expect
-      .poll(() => page.locator('.tv-status').innerText())
+      .poll(() => page.locator('.tv-status').innerText(), WAIT)
       .toMatch(/^Run ended: \d+ messages/);
     await page.getByRole('listbox').press('Home');
     const rows = await messages(page);
@@ -85,7 +88,7 @@ describe('Trace viewer', () => {
     // The wire view follows the keyboard, as in a sandbox.
     await page.getByRole('listbox').press('Enter');
     await expect
-      .poll(() => page.getByRole('region', { name: 'Wire view' }).innerText())
+      .poll(() => page.getByRole('region', { name: 'Wire view' }).innerText(), WAIT)
       .toMatch(/GET \/bcp\/ HTTP\/1\.1/);
     // Lazy code for the view may load; nothing else (the file never leaves the page).
     expect(requests.filter((url) => !/\/_astro\/.+\.js$/.test(url))).toEqual([]);
@@ -98,20 +101,20 @@ describe('Trace viewer', () => {
     const page = await openViewer();
     const input = page.getByLabel('Open a HAR file');
     await input.setInputFiles(harPath);
-    await expect.poll(() => status(page)).toMatch(/^site\.har:/);
+    await expect.poll(() => status(page), WAIT).toMatch(/^site\.har:/);
     const before = await messages(page);
     await input.setInputFiles({
       name: 'notes.txt',
       mimeType: 'text/plain',
       buffer: Buffer.from('hello'),
     });
-    await expect.poll(() => errorText(page)).toMatch(/^notes\.txt: This file is not JSON/);
+    await expect.poll(() => errorText(page), WAIT).toMatch(/^notes\.txt: This file is not JSON/);
     await input.setInputFiles({
       name: 'other.json',
       mimeType: 'application/json',
       buffer: Buffer.from('{"a":1}'),
     });
-    await expect.poll(() => errorText(page)).toMatch(/^other\.json: .*no "log" object/);
+    await expect.poll(() => errorText(page), WAIT).toMatch(/^other\.json: .*no "log" object/);
     expect(await messages(page)).toEqual(before);
     // The page still works: a dropped file opens and the error goes away.
     const text = await readFile(harPath, 'utf8');
@@ -124,7 +127,7 @@ describe('Trace viewer', () => {
           new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
         );
     }, text);
-    await expect.poll(() => status(page)).toMatch(/^dropped\.har: \d+ requests/);
+    await expect.poll(() => status(page), WAIT).toMatch(/^dropped\.har: \d+ requests/);
     expect(await page.locator('[data-viewer-error]').isHidden()).toBe(true);
     await page.context().close();
   });
@@ -134,7 +137,7 @@ describe('Trace viewer', () => {
       for (const width of [1280, 390]) {
         const page = await openViewer(theme, width);
         await page.getByLabel('Open a HAR file').setInputFiles(harPath);
-        await expect.poll(() => status(page)).toMatch(/^site\.har:/);
+        await expect.poll(() => status(page), WAIT).toMatch(/^site\.har:/);
         await page.screenshot({
           path: join(shots, `trace-viewer-${theme}-${width}.png`),
           fullPage: true,

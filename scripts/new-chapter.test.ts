@@ -50,6 +50,12 @@ describe('npm run new:chapter', () => {
     const sections = page.split(/^## /m).slice(1);
     expect(sections.length).toBeGreaterThanOrEqual(5);
     for (const section of sections) expect(section).toMatch(/^TODO /m);
+    // The skeleton every chapter ends with (checked for real chapters by test/content.test.ts).
+    expect(sections.map((section) => section.split('\n')[0]).slice(-3)).toEqual([
+      'Summary',
+      'Try it',
+      'Sources',
+    ]);
 
     const dir = join(root, 'sandboxes/message-queue');
     const manifest = parseManifest(

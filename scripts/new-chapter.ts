@@ -53,11 +53,20 @@ TODO name the situations where it fits, and the pattern to reach for when it doe
 
 TODO name two or three real systems or protocols that use it, with links to their documentation.
 
+## Summary
+
+TODO list the chapter's main points in five or six bullets a reader can check themselves against.
+
 ## Try it
 
 TODO say what the sandbox below does, and what to change in its code to see the pattern's limits.
 
 <Sandbox id="${id}" />
+
+## Sources
+
+TODO link every standard and vendor page behind a fact, number, default or version above, for example
+[RFC 9110](https://www.rfc-editor.org/rfc/rfc9110), with a few words on what the reader finds there.
 `;
 
   const manifestTitle = 'A client asks the server for a greeting; the server answers';

@@ -1,7 +1,7 @@
 /**
  * Content rules for every chapter, found by glob in src/content/docs/patterns/. The schema in
  * src/content.config.ts checks field types at build time; these tests check what a schema cannot:
- * order, cross-references, length, completeness and diagrams.
+ * order, cross-references, length, completeness, diagrams, the closing sections and sources.
  */
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -93,6 +93,13 @@ export function emptySections(body: string): string[] {
     if (next === undefined || /^#{1,6}\s/.test(next)) empty.push(line.trim());
   });
   return empty;
+}
+
+/** The https links in a chapter's `## Sources` section (the last section of the page). */
+export function sourceLinks(body: string): string[] {
+  const start = body.search(/^## Sources\s*$/m);
+  if (start < 0) return [];
+  return [...body.slice(start).matchAll(/\]\((https:\/\/[^\s)]+)\)/g)].map(([, url = '']) => url);
 }
 
 /** The sidebar entries `patterns/<id>` in astro.config.mjs, in order. */
@@ -199,6 +206,20 @@ describe.each(chapters.map((chapter) => [chapter.id, chapter] as const))(
     test('has no unfinished text (TODO, TBD, placeholder, lorem ipsum, coming soon)', () => {
       const lines = page.source.split('\n').filter((line) => UNFINISHED.test(line));
       expect(lines).toEqual([]);
+    });
+
+    test('ends with the shared skeleton: Summary, then Try it, then Sources', () => {
+      const headings = withoutCodeFences(page.body)
+        .split('\n')
+        .filter((line) => /^## /.test(line))
+        .map((line) => line.slice(3).trim());
+      expect(headings.slice(-3)).toEqual(['Summary', 'Try it', 'Sources']);
+    });
+
+    test('lists its sources as links a reader can follow', () => {
+      expect(sourceLinks(page.body).length, 'https links under ## Sources').toBeGreaterThanOrEqual(
+        3,
+      );
     });
 
     test('shows at least one diagram with a <title> and a <desc>', () => {

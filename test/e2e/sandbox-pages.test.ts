@@ -17,7 +17,6 @@ import {
 } from './helpers';
 
 const dist = resolve(import.meta.dirname, '../../dist');
-const BASE = '/bcp/';
 
 /** Built pages with a sandbox, as paths below the base (`patterns/push/`, `comparison/`). */
 const sandboxPages = globSync('**/index.html', { cwd: dist })
@@ -37,7 +36,6 @@ afterAll(async () => {
 
 test('the build has sandbox pages to check', () => {
   expect(sandboxPages).toContain('patterns/request-response/');
-  expect(BASE).toBe('/bcp/');
 });
 
 describe.each(sandboxPages)('%s after a Run', (path) => {

@@ -376,8 +376,7 @@ describe('real node:http2: one TCP connection carries the 30 requests as streams
     const odd = Array.from({ length: 30 }, (_, i) => 2 * i + 1);
     expect(seen.streamIds.sort((a, b) => a - b)).toEqual(odd);
     expect(streams.map((stream) => stream.id).sort((a, b) => a - b)).toEqual(odd);
-    expect(stats.peak).toBe(30);
-    expect(totalMs).toBeLessThan(4 * 150); // one round of 100–200 ms, not five
+    expect(stats.peak).toBe(30); // all 30 at the server at once: one round, not five
     console.log(
       `node:http2: 30 requests on ${seen.connections} TCP connection as ${seen.streamIds.length} streams in ${Math.round(totalMs)} ms, ${stats.peak} at the server at once`,
     );
@@ -505,7 +504,8 @@ describe('real TCP head-of-line blocking: one stalled connection', () => {
     const streams = await sendStreams(session, 30, t0);
     const answered = Math.max(...stats.sentAt.map((t) => t - t0));
     const first = Math.min(...streams.map((stream) => stream.doneMs));
-    expect(answered).toBeLessThan(stallAt + stallMs);
+    // Every answer had left the server before the first stream got its end through the stall.
+    expect(answered).toBeLessThan(first);
     expect(first).toBeGreaterThanOrEqual(stallAt + stallMs - 1);
     console.log(
       `node:http2 through a stalled connection: the server answered all 30 by ${Math.round(answered)} ms; ` +

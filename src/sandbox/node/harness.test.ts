@@ -288,9 +288,7 @@ describe('runSandboxInNode', () => {
   });
 
   it('ends a run whose client never finishes: logs an error, closes streams and frees the ports', async () => {
-    const started = performance.now();
     const { logs, trace, ports } = await runSandboxInNode(fixture('stuck'), { timeoutMs: 300 });
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(logs).toContainEqual({
       host: 'client',
       level: 'error',

@@ -3,9 +3,13 @@
 // gives up on it and answers 504 Gateway Timeout itself. A held poll is silent by design, so the
 // server must end every hold before the shortest idle timeout on the path.
 
-// Headers about one connection, not the message (RFC 9110 §7.6.1), and Host and Content-Length,
-// which each hop writes for itself: a proxy does not pass them on. Everything else goes through.
-const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length'];
+// Headers about one connection, not the message (RFC 9110 §7.6.1: Connection and the fields it
+// names, Keep-Alive, TE, Upgrade …; an Expect: 100-continue is answered by each hop), and Host and
+// Content-Length, which each hop writes for itself: a proxy does not pass them on.
+const HOP_BY_HOP = [
+  ...['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding'],
+  ...['upgrade', 'expect', 'host', 'content-length'],
+];
 
 export default {
   async fetch(request: Request, env: SandboxEnv): Promise<Response> {
@@ -15,8 +19,7 @@ export default {
     const timer = setTimeout(() => upstream.abort(), idleMs);
     // A client that hangs up also frees the upstream request.
     request.signal.addEventListener('abort', () => upstream.abort());
-    const headers = new Headers(request.headers);
-    for (const name of HOP_BY_HOP) headers.delete(name);
+    const headers = endToEnd(request.headers);
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     try {
       // The request as it came (method, path, headers, body), to the server.
@@ -28,8 +31,7 @@ export default {
       });
       const body = await response.arrayBuffer();
       // The answer as it came (status, headers such as Location or ETag, body), plus a Via line.
-      const back = new Headers(response.headers);
-      for (const name of HOP_BY_HOP) back.delete(name);
+      const back = endToEnd(response.headers);
       back.append('via', '1.1 proxy');
       const empty = [204, 304].includes(response.status) || request.method === 'HEAD';
       return new Response(empty ? null : body, { status: response.status, headers: back });
@@ -44,3 +46,13 @@ export default {
     }
   },
 };
+
+/** The headers a proxy passes on: all but the hop-by-hop ones, and those that Connection names. */
+function endToEnd(headers: Headers): Headers {
+  const named = (headers.get('connection') ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
+  const kept = new Headers(headers);
+  for (const name of [...HOP_BY_HOP, ...named]) if (name) kept.delete(name);
+  return kept;
+}

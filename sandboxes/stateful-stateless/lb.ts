@@ -2,9 +2,13 @@
 // sessions on (param sticky = 1) it pins each client to one instance with a cookie of its own.
 let next = 0;
 
-// Headers about one connection, not the message (RFC 9110 calls them hop-by-hop), and Host and
+// Headers about one connection, not the message (RFC 9110 §7.6.1: Connection and the fields it
+// names, Keep-Alive, TE, Upgrade …; an Expect: 100-continue is answered by each hop), and Host and
 // Content-Length, which each hop writes for itself: a proxy does not pass them on.
-const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length'];
+const HOP_BY_HOP = [
+  ...['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding'],
+  ...['upgrade', 'expect', 'host', 'content-length'],
+];
 
 export default {
   async fetch(request: Request, env: SandboxEnv): Promise<Response> {
@@ -20,8 +24,8 @@ export default {
 
     // Forward the request as it came (method, path, headers, body) to the chosen instance.
     const url = new URL(request.url);
-    const headers = new Headers(request.headers);
-    for (const name of [...HOP_BY_HOP, 'cookie']) headers.delete(name); // lb-pin is ours alone
+    const headers = endToEnd(request.headers);
+    headers.delete('cookie'); // lb-pin is ours alone
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     const upstream = await fetch(new URL(url.pathname + url.search, env.hosts[instance]), {
       method: request.method,
@@ -29,8 +33,7 @@ export default {
       body: hasBody ? await request.arrayBuffer() : undefined,
     });
 
-    const back = new Headers(upstream.headers);
-    for (const name of HOP_BY_HOP) back.delete(name);
+    const back = endToEnd(upstream.headers);
     if (sticky && instance !== pinned) {
       console.log(`pinned this client to ${instance} (Set-Cookie: lb-pin=${instance})`);
       back.append('set-cookie', `lb-pin=${instance}; Path=/; HttpOnly`);
@@ -38,3 +41,13 @@ export default {
     return new Response(await upstream.arrayBuffer(), { status: upstream.status, headers: back });
   },
 };
+
+/** The headers a proxy passes on: all but the hop-by-hop ones, and those that Connection names. */
+function endToEnd(headers: Headers): Headers {
+  const named = (headers.get('connection') ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
+  const kept = new Headers(headers);
+  for (const name of [...HOP_BY_HOP, ...named]) if (name) kept.delete(name);
+  return kept;
+}

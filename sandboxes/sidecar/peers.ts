@@ -1,0 +1,24 @@
+// The peer suite (test/peers.test.ts) serves this sandbox with payments-app well behaved: with the
+// chapter's defaults it answers 503 twice and then hangs, which is the demo, not a bug to find.
+import type { PeerPlan } from '../../test/peers/plan.ts';
+
+export default {
+  params: { failures: 0, hangs: 0 },
+  steps: [
+    {
+      name: 'a charge through both sidecars, the first addressed as localhost as a reader might',
+      host: 'orders-sidecar',
+      hostname: 'localhost',
+      curl: [
+        '-H',
+        'content-type: application/json',
+        '--data-binary',
+        '{"cents":2500}',
+        '-X',
+        'PUT',
+        '/payments/charges/order-9',
+      ],
+      expect: { status: 200, body: /"chargeId":"ch_\d+"/ },
+    },
+  ],
+} satisfies PeerPlan;

@@ -1,0 +1,225 @@
+// The peer suite: every sandbox, found by glob, served as `npm run sandbox -- <id> --serve` serves
+// it (demo first, then fresh hosts), and checked with clients nobody here wrote: curl, the `ws`
+// client and Node's http2 client. The routes come from the demo's trace; sandboxes/<id>/peers.ts
+// may add params and curl steps. Chromium's own fetch, EventSource and WebSocket are in e2e/peers.
+import { existsSync, globSync } from 'node:fs';
+import http2 from 'node:http2';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { HarnessLog, ServingSandbox } from '../src/sandbox/node/harness.ts';
+import { keepServing, startServing, type ServedSandbox } from '../src/sandbox/node/serve.ts';
+import { curl, type CurlAnswer } from './peers/curl.ts';
+import type { PeerPlan, PeerStep } from './peers/plan.ts';
+import { routesOf, type Route } from './peers/routes.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ids = globSync('sandboxes/*/sandbox.json', { cwd: root }).map((file) => file.split('/')[1]);
+const malformed = '{"this is": not JSON';
+
+for (const id of ids) {
+  describe(`${id}, served as --serve serves it`, { timeout: 60_000 }, () => {
+    const dir = join(root, 'sandboxes', id ?? '');
+    let sandbox: ServingSandbox;
+    let served: ServedSandbox;
+    let routes: ReturnType<typeof routesOf>;
+    let plan: PeerPlan = {};
+    const errors: HarnessLog[] = [];
+    const url = (host: string, target = '/', name = '127.0.0.1') => {
+      const address = new URL(target, sandbox.urls[host]);
+      address.hostname = name;
+      return address.href;
+    };
+    const hosts = () => Object.keys(sandbox.urls);
+
+    beforeAll(async () => {
+      const planFile = join(dir, 'peers.ts');
+      if (existsSync(planFile)) {
+        plan = ((await import(pathToFileURL(planFile).href)) as { default: PeerPlan }).default;
+      }
+      sandbox = await startServing(dir, {
+        timeoutMs: 30_000,
+        params: plan.params,
+        log: (line) => {
+          if (line.level === 'error') errors.push(line);
+        },
+      });
+      await sandbox.runClients();
+      routes = routesOf(sandbox.trace);
+      served = await keepServing(sandbox);
+      errors.length = 0; // from here on, every error a host logs is one the peers caused
+    }, 60_000);
+    afterAll(async () => {
+      await served?.close();
+      expect(errors, 'hosts logged errors (a stack trace means a 500)').toEqual([]);
+    });
+
+    it('ignores an h2c upgrade (curl --http2) and answers over HTTP/1.1, as without it', async () => {
+      for (const host of hosts()) {
+        const plain = await curl([url(host)]);
+        const upgrade = await curl(['--http2', url(host)]);
+        expect(upgrade.statuses, host).toEqual([{ http: '1.1', status: plain.status }]);
+      }
+      for (const route of routes.http.filter((candidate) => candidate.json)) {
+        const answer = await curl([
+          '--http2',
+          ...postMalformed(route),
+          url(route.host, route.target),
+        ]);
+        expect(answer.statuses, `${route.method} ${route.target}`).toEqual([
+          { http: '1.1', status: 400 },
+        ]);
+      }
+    });
+
+    it('answers HEAD with the status and headers of GET, and no body', async () => {
+      const gets = routes.http.filter((route) => route.method === 'GET');
+      const targets = [...hosts().map((host) => ({ host, target: '/' })), ...gets];
+      for (const { host, target } of targets) {
+        // A held poll answers HEAD no sooner than GET; such a route is left to its peers.ts.
+        const head = await curl(['-I', '--max-time', '3', url(host, target)]);
+        if (head.statuses.length === 0) continue;
+        expect(head.body, `HEAD ${target}`).toBe('');
+        const get = await curl([
+          '--max-time',
+          '5',
+          '-o',
+          '/dev/null',
+          '-D',
+          '-',
+          url(host, target),
+        ]);
+        expect(head.status, `HEAD ${target} vs GET`).toBe(get.status);
+        expect(head.headers.get('content-type'), `HEAD ${target}`).toBe(
+          get.headers.get('content-type'),
+        );
+      }
+    });
+
+    it('lets any origin read its answers (CORS) and answers preflights itself', async () => {
+      for (const host of hosts()) {
+        const answer = await curl(['-H', 'origin: http://reader.example', url(host)]);
+        expect(answer.headers.get('access-control-allow-origin'), host).toBe('*');
+        const preflight = await curl([
+          '-X',
+          'OPTIONS',
+          '-H',
+          'origin: http://reader.example',
+          '-H',
+          'access-control-request-method: POST',
+          '-H',
+          'access-control-request-headers: content-type',
+          url(host),
+        ]);
+        expect(preflight.status, host).toBe(204);
+        expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+        expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+      }
+    });
+
+    it('answers malformed JSON with 400 and a reason on every JSON route, also after Expect: 100-continue', async () => {
+      for (const route of routes.http.filter((candidate) => candidate.json)) {
+        const what = `${route.host} ${route.method} ${route.target}`;
+        const answer = await curl([...postMalformed(route), url(route.host, route.target)]);
+        expect(answer.status, what).toBe(400);
+        expect(answer.body.trim(), `${what}: the 400 says why`).not.toBe('');
+        const expecting = await curl([
+          ...postMalformed(route),
+          '-H',
+          'expect: 100-continue',
+          url(route.host, route.target),
+        ]);
+        expect(expecting.statuses, what).toEqual([
+          { http: '1.1', status: 100 },
+          { http: '1.1', status: 400 },
+        ]);
+      }
+    });
+
+    it('serves HTTP/2 with prior knowledge: curl, and many streams on one connection for Node', async () => {
+      for (const host of hosts()) {
+        const endpoint = served.http2[host]?.href ?? '';
+        const plain = await curl([url(host)]);
+        const answer = await curl(['--http2-prior-knowledge', endpoint]);
+        expect(answer.statuses, host).toEqual([{ http: '2', status: plain.status }]);
+        const streams = await sameConnection(endpoint, 8);
+        expect(new Set(streams.ids).size, `${host}: 8 streams`).toBe(8);
+        expect(streams.statuses, host).toEqual(Array(8).fill(plain.status));
+      }
+    });
+
+    it('accepts new WebSocket subscribers after the demo (ws client)', async () => {
+      for (const route of routes.websocket) {
+        const target = new URL(route.target, sandbox.urls[route.host]);
+        target.protocol = 'ws:';
+        expect(await openAndPing(target.href), route.target).toBe('pong');
+      }
+    });
+
+    it('passes the steps in its peers.ts, if it has one', async () => {
+      let previous: CurlAnswer | undefined;
+      for (const step of plan.steps ?? []) previous = await runStep(step, previous);
+    });
+
+    async function runStep(step: PeerStep, previous?: CurlAnswer): Promise<CurlAnswer> {
+      const fill = (arg: string) =>
+        arg.replace(/\{\{([\w-]+)\}\}/g, (_, name: string) => previous?.headers.get(name) ?? '');
+      const args = step.curl
+        .map(fill)
+        .map((arg) => (arg.startsWith('/') ? url(step.host, arg, step.hostname) : arg));
+      const answer = await curl(args, step.until);
+      const { status, http, headers = {}, body } = step.expect;
+      expect(answer.status, step.name).toBe(status);
+      if (http) expect(answer.http, step.name).toBe(http);
+      for (const [name, want] of Object.entries(headers)) {
+        const got = answer.headers.get(name);
+        if (want instanceof RegExp) expect(got, `${step.name}: ${name}`).toMatch(want);
+        else expect(got, `${step.name}: ${name}`).toBe(want);
+      }
+      if (body) expect(answer.body, step.name).toMatch(body);
+      return answer;
+    }
+  });
+}
+
+/** curl arguments that send the malformed body with the route's method, as JSON. */
+function postMalformed(route: Route): string[] {
+  return ['-X', route.method, '-H', 'content-type: application/json', '--data-binary', malformed];
+}
+
+/** Sends `count` GETs at once on one HTTP/2 connection; the stream ids and statuses that came back. */
+async function sameConnection(endpoint: string, count: number) {
+  const session = http2.connect(endpoint);
+  try {
+    const answers = await Promise.all(
+      Array.from({ length: count }, () => {
+        const stream = session.request({ ':path': '/' });
+        return new Promise<{ id: number; status: number }>((resolve, reject) => {
+          stream.on('response', (headers) => {
+            resolve({ id: stream.id ?? 0, status: Number(headers[':status']) });
+            stream.resume();
+          });
+          stream.on('error', reject);
+        });
+      }),
+    );
+    return { ids: answers.map((answer) => answer.id), statuses: answers.map((a) => a.status) };
+  } finally {
+    session.close();
+  }
+}
+
+/** Opens a WebSocket with `ws` and pings it: 'pong' if the host kept it open, else how it closed. */
+function openAndPing(target: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(target);
+    socket.on('open', () => socket.ping());
+    socket.on('pong', () => {
+      resolve('pong');
+      socket.close(1000, 'peer test done');
+    });
+    socket.on('close', (code, reason) => resolve(`closed ${code} ${reason.toString()}`));
+    socket.on('error', reject);
+  });
+}

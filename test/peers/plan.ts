@@ -1,0 +1,34 @@
+/**
+ * What a sandbox may add to the peer suite in `sandboxes/<id>/peers.ts` (found by glob): params for
+ * its serve-mode run, and curl exchanges for routes the demo does not show, each with what a reader
+ * would check. Without the file a sandbox still gets every generic check (test/peers.test.ts).
+ */
+export interface PeerStep {
+  /** What the step shows, in a few words. */
+  name: string;
+  /** The host to ask. */
+  host: string;
+  /** The name to reach it by (default 127.0.0.1; a reader may well type localhost). */
+  hostname?: string;
+  /**
+   * curl's arguments. One starting with `/` is the path, resolved against the host's URL. `{{name}}`
+   * anywhere is replaced by header `name` of the previous step's answer (its Location, its ETag).
+   */
+  curl: string[];
+  /** For a stream read with -N: stop once the body so far matches this. */
+  until?: RegExp;
+  expect: {
+    status: number;
+    /** The protocol of the answer: '1.1' or '2'. */
+    http?: string;
+    /** Header → expected value, a pattern, or null for "absent". */
+    headers?: Record<string, string | RegExp | null>;
+    body?: RegExp;
+  };
+}
+
+export interface PeerPlan {
+  /** Params for the serve-mode run (otherwise sandbox.json's defaults). */
+  params?: Record<string, number>;
+  steps?: PeerStep[];
+}

@@ -1,0 +1,60 @@
+/**
+ * The routes a sandbox's hosts handle, read from the trace of its demo run: every request its
+ * clients and hosts made, and every WebSocket they opened. A new sandbox's routes are found the
+ * same way, with no list to edit.
+ */
+import type { TraceEvent } from '../../src/sandbox/runtime/types.ts';
+
+export interface Route {
+  host: string;
+  method: string;
+  /** Path and query, as the demo asked. */
+  target: string;
+  /** The demo sent it a JSON body. */
+  json: boolean;
+  /** The demo got an event stream back. */
+  stream: boolean;
+}
+
+/**
+ * Each distinct host, method and path the demo used (the first query seen for it), and each
+ * WebSocket path, from a harness trace.
+ *
+ * @example
+ * routesOf(trace).http; // [{ host: 'server', method: 'POST', target: '/uploads', json: true, stream: false }]
+ */
+export function routesOf(trace: TraceEvent[]): { http: Route[]; websocket: Route[] } {
+  const http = new Map<string, Route>();
+  const byExchange = new Map<string, Route>();
+  const websocket = new Map<string, Route>();
+  for (const event of trace) {
+    if (event.kind === 'request') {
+      const url = new URL(event.url);
+      const key = `${event.to} ${event.method} ${url.pathname}`;
+      const type = event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+      const json = event.bodySize > 0 && /json/i.test(type ?? '');
+      const route = http.get(key) ?? {
+        host: event.to,
+        method: event.method,
+        target: url.pathname + url.search,
+        json,
+        stream: false,
+      };
+      route.json ||= json;
+      http.set(key, route);
+      byExchange.set(event.exchange, route);
+    } else if (event.kind === 'response') {
+      const type = event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+      const route = byExchange.get(event.exchange);
+      if (route && /^text\/event-stream/i.test(type ?? '')) route.stream = true;
+    } else if (event.kind === 'ws-open') {
+      const url = new URL(event.url);
+      const key = `${event.to} ${url.pathname}`;
+      if (!websocket.has(key)) {
+        const target = url.pathname + url.search;
+        websocket.set(key, { host: event.to, method: 'GET', target, json: false, stream: true });
+      }
+    }
+  }
+  return { http: [...http.values()], websocket: [...websocket.values()] };
+}

@@ -16,12 +16,12 @@ let root = '';
 beforeAll(() => {
   mkdirSync(join(repo, '.tmp'), { recursive: true });
   root = mkdtempSync(join(repo, '.tmp', 'new-chapter-'));
-  for (const part of ['src/sandbox/node', 'src/sandbox/runtime']) {
-    cpSync(join(repo, part), join(root, part), {
-      recursive: true,
-      filter: (source) => !source.endsWith('.test.ts') && !source.includes('fixtures'),
-    });
-  }
+  // Every sandbox module the harness may import; the UI only draws, so it stays behind.
+  cpSync(join(repo, 'src/sandbox'), join(root, 'src/sandbox'), {
+    recursive: true,
+    filter: (source) =>
+      !source.endsWith('.test.ts') && !source.includes('fixtures') && !/[\\/]ui$/.test(source),
+  });
   cpSync(join(repo, 'sandboxes/sandbox-env.d.ts'), join(root, 'sandboxes/sandbox-env.d.ts'));
   mkdirSync(join(root, 'src/content/docs/patterns'), { recursive: true });
 });

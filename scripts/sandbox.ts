@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startSandboxInNode } from '../src/sandbox/node/harness.ts';
 import { keepServing, startServing } from '../src/sandbox/node/serve.ts';
 import { SANDBOX_ID } from '../src/sandbox/runtime/sandbox-id.ts';
-import type { TraceEvent } from '../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../src/sandbox/trace/events.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage =

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runSandboxInNode } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
 import server from './server.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -8,7 +8,8 @@ import {
   startSandboxInNode,
   type HarnessResult,
 } from '../../src/sandbox/node/harness.ts';
-import type { SandboxPeer, TraceEvent } from '../../src/sandbox/runtime/types.ts';
+import type { SandboxPeer } from '../../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
 import { Queue } from './queue.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandboxInNode } from '../../src/sandbox/node/harness.ts';
 import type { HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
 import server from './server.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { SandboxHostModule, TraceEvent } from '../../src/sandbox/runtime/types.ts';
-import { traceSignature } from '../../src/sandbox/ui/trace-model.ts';
+import type { SandboxHostModule } from '../../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { traceSignature } from '../../src/sandbox/trace/trace-model.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));
 

@@ -9,7 +9,7 @@ import {
   startSandboxInNode,
   type HarnessResult,
 } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
 import { childSpan, fromWire, toWire } from './mesh.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/runtime/types.ts';
-import { traceSignature } from '../../src/sandbox/ui/trace-model.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { traceSignature } from '../../src/sandbox/trace/trace-model.ts';
 import { createApp } from './app.ts';
 import { decodePart, encodePart } from './token.ts';
 

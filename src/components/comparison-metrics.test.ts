@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../sandbox/runtime/types';
+import type { TraceEvent } from '../sandbox/trace/events';
 import {
   ComparisonRun,
   DELIVERY_LINE,

@@ -5,8 +5,8 @@
  * page and the unit test in Node compute exactly the same thing.
  */
 import type { ConsoleEntry } from '../sandbox/runtime/protocol';
-import type { TraceEvent } from '../sandbox/runtime/types';
-import { TraceModel } from '../sandbox/ui/trace-model';
+import type { TraceEvent } from '../sandbox/trace/events';
+import { TraceModel } from '../sandbox/trace/trace-model';
 
 /**
  * The line each client of the comparison sandbox prints per update (see sandboxes/comparison/updates.ts):

@@ -8,7 +8,7 @@
  * almost no extra JavaScript before intent.
  */
 import type { ConsoleEntry } from '../sandbox/runtime/protocol';
-import type { TraceEvent } from '../sandbox/runtime/types';
+import type { TraceEvent } from '../sandbox/trace/events';
 import type { ComparisonRun } from './comparison-metrics';
 
 type Metrics = typeof import('./comparison-metrics');

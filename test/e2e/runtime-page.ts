@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import { buildRunner, buildTranspiler } from '../../scripts/sandbox-runner.mjs';
 import { parseManifest } from '../../src/sandbox/runtime/manifest';
 import type { ConsoleEntry } from '../../src/sandbox/runtime/protocol';
-import type { SandboxManifest, TraceEvent } from '../../src/sandbox/runtime/types';
+import type { SandboxManifest } from '../../src/sandbox/runtime/types';
+import type { TraceEvent } from '../../src/sandbox/trace/events';
 
 const root = new URL('../../', import.meta.url).pathname;
 

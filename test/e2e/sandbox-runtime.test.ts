@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TraceEvent } from '../../src/sandbox/runtime/types';
+import type { TraceEvent } from '../../src/sandbox/trace/events';
 import { launchChromium } from './helpers';
 import {
   inlineSandbox,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../../src/sandbox/node/harness';
-import { traceSignature } from '../../src/sandbox/ui/trace-model';
+import { traceSignature } from '../../src/sandbox/trace/trace-model';
 import { launchChromium } from './helpers';
 import {
   readSandboxFolder,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser } from '../runtime/sse-parser.ts';
+import { createSseParser } from './sse-parser.ts';
 import { sseFormatCases, type SseFormatCase } from './sse-wpt-cases.ts';
 
 /**

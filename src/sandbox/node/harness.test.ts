@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../runtime/types.ts';
+import type { TraceEvent } from '../trace/events.ts';
 import { runSandboxInNode, startSandboxInNode } from './harness.ts';
 
 const fixture = (name: string): string =>

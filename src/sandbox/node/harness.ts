@@ -6,9 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseManifest } from '../runtime/manifest.ts';
-import { createSseParser } from '../runtime/sse-parser.ts';
-import { bodyPreview } from '../runtime/types.ts';
-import type { HeaderList, SandboxManifest, TraceEvent } from '../runtime/types.ts';
+import { createSseParser } from '../http/sse-parser.ts';
+import { bodyPreview } from '../trace/events.ts';
+import type { SandboxManifest } from '../runtime/types.ts';
+import type { HeaderList, TraceEvent } from '../trace/events.ts';
 import { startSandbox } from './stackblitz-run.ts';
 import type { Server } from 'node:http';
 import type {

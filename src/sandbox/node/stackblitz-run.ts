@@ -20,7 +20,7 @@ import { formatWithOptions } from 'node:util';
 import { WebSocketServer, WebSocket as WsWebSocket } from 'ws';
 import type { WebSocket as WsSocket } from 'ws';
 import { EventSource as FetchEventSource } from 'eventsource';
-import { createCookieJar, type CookieJar } from './cookie-jar.ts';
+import { createCookieJar, type CookieJar } from '../http/cookie-jar.ts';
 
 export type Level = 'log' | 'info' | 'warn' | 'error';
 

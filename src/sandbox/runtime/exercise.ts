@@ -4,7 +4,7 @@
  * every Run, and the Node tests prove each check fails on the chapter's code and passes on a
  * reference solution (`sandboxes/<id>/solutions/<exercise id>/`).
  */
-import type { TraceEvent } from './types';
+import type { TraceEvent } from '../trace/events';
 
 /** What a run did, as a check sees it. */
 export interface ExerciseRun {

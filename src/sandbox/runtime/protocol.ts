@@ -1,5 +1,6 @@
 import type { PrecompiledFile } from './source-positions';
-import type { SandboxManifest, TraceEvent } from './types';
+import type { SandboxManifest } from './types';
+import type { TraceEvent } from '../trace/events';
 
 /** Console levels the sandbox shows. */
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error';

@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxInNode, type HarnessLog } from '../node/harness.ts';
 import { parseManifest } from './manifest.ts';
-import { createStackblitzProject, STACKBLITZ_DEPENDENCIES } from './stackblitz-project.ts';
+import {
+  createStackblitzProject,
+  flattenImports,
+  STACKBLITZ_DEPENDENCIES,
+} from './stackblitz-project.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const ids = globSync('sandboxes/*/sandbox.json', { cwd: root })
@@ -70,8 +74,12 @@ describe('createStackblitzProject', () => {
     expect(project.files['sandbox-env.d.ts']).toBe(
       readFileSync(join(root, 'sandboxes/sandbox-env.d.ts'), 'utf8'),
     );
+    // run.ts is the repository's wiring with only its import of the cookie jar pointed beside it.
     expect(project.files['run.ts']).toBe(
-      readFileSync(join(root, 'src/sandbox/node/stackblitz-run.ts'), 'utf8'),
+      readFileSync(join(root, 'src/sandbox/node/stackblitz-run.ts'), 'utf8').replace(
+        "from '../http/cookie-jar.ts'",
+        "from './cookie-jar.ts'",
+      ),
     );
     const pkg = JSON.parse(project.files['package.json'] ?? '') as {
       scripts: Record<string, string>;
@@ -83,7 +91,7 @@ describe('createStackblitzProject', () => {
     expect(JSON.parse(project.files['sandbox.json'] ?? '')).toMatchObject({ target: 'server' });
     expect(project.files['README.md']).toContain('https://example.org/patterns/request-response/');
     expect(project.files['cookie-jar.ts']).toBe(
-      readFileSync(join(root, 'src/sandbox/node/cookie-jar.ts'), 'utf8'),
+      readFileSync(join(root, 'src/sandbox/http/cookie-jar.ts'), 'utf8'),
     );
     // run.ts imports only Node built-ins, the pinned packages and the cookie jar beside it.
     const imports = [...(project.files['run.ts'] ?? '').matchAll(/from '([^']+)'/g)].map(
@@ -99,6 +107,12 @@ describe('createStackblitzProject', () => {
       ),
     ).toBe(true);
     expect(project.files['cookie-jar.ts']).not.toMatch(/from '/);
+  });
+
+  it('refuses to export wiring that imports a repository file the project does not carry', () => {
+    expect(() =>
+      flattenImports("import { parse } from '../runtime/manifest.ts';", 'node/stackblitz-run.ts'),
+    ).toThrow(/node\/stackblitz-run\.ts imports \.\.\/runtime\/manifest\.ts/);
   });
 
   it('refuses a project with a file missing', () => {

@@ -4,9 +4,44 @@
  * source texts come in through the bundler's `?raw` imports, so there is one copy of each in the repo.
  */
 import runSource from '../node/stackblitz-run.ts?raw';
-import cookieJarSource from '../node/cookie-jar.ts?raw';
+import cookieJarSource from '../http/cookie-jar.ts?raw';
 import envTypes from '../../../sandboxes/sandbox-env.d.ts?raw';
 import type { SandboxManifest } from './types.ts';
+
+/**
+ * The wiring modules copied into the project, by their path under src/sandbox/ and their name in the
+ * project (one flat folder, which is what a reader opening it expects).
+ */
+const WIRING_MODULES = [
+  { path: 'node/stackblitz-run.ts', name: 'run.ts', text: runSource },
+  { path: 'http/cookie-jar.ts', name: 'cookie-jar.ts', text: cookieJarSource },
+];
+
+/**
+ * A wiring module's text with each relative import pointed at its copy in the flat project folder.
+ * Throws when a module imports a repository file the project does not carry.
+ *
+ * @example
+ * flattenImports("import { x } from '../http/cookie-jar.ts';", 'node/stackblitz-run.ts');
+ * // "import { x } from './cookie-jar.ts';"
+ */
+export function flattenImports(text: string, path: string): string {
+  const folder = path.split('/').slice(0, -1);
+  return text.replace(
+    /(from\s+')(\.{1,2}\/[^']+)(')/g,
+    (_match, head: string, spec: string, tail: string) => {
+      const parts = [...folder];
+      for (const part of spec.split('/')) {
+        if (part === '..') parts.pop();
+        else if (part !== '.') parts.push(part);
+      }
+      const module = WIRING_MODULES.find((item) => item.path === parts.join('/'));
+      if (!module)
+        throw new Error(`StackBlitz export: ${path} imports ${spec}, which the project lacks`);
+      return `${head}./${module.name}${tail}`;
+    },
+  );
+}
 
 /** The shape `@stackblitz/sdk` takes for `openProject` / `embedProject`. */
 export interface StackblitzProject {
@@ -143,8 +178,9 @@ ${hostList}
       ...sandboxFiles,
       'sandbox.json': `${JSON.stringify(sandboxJson, null, 2)}\n`,
       'sandbox-env.d.ts': envTypes,
-      'run.ts': runSource,
-      'cookie-jar.ts': cookieJarSource,
+      ...Object.fromEntries(
+        WIRING_MODULES.map((module) => [module.name, flattenImports(module.text, module.path)]),
+      ),
       'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
       'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
       'README.md': readme,

@@ -1,17 +1,11 @@
 import { FetchInterceptor } from '@mswjs/interceptors/fetch';
 import { WebSocketInterceptor } from '@mswjs/interceptors/WebSocket';
 import { EventSource as FetchEventSource } from 'eventsource';
-import { createCookieJar, type CookieJar } from '../node/cookie-jar';
-import { createSseParser } from './sse-parser';
-import { reasonPhrase } from './status-text';
-import {
-  bodyPreview,
-  type HeaderList,
-  type SandboxEnv,
-  type SandboxHostModule,
-  type SandboxPeer,
-  type TraceEvent,
-} from './types';
+import { createCookieJar, type CookieJar } from '../http/cookie-jar';
+import { createSseParser } from '../http/sse-parser';
+import { reasonPhrase } from '../http/reason-phrases';
+import { type SandboxEnv, type SandboxHostModule, type SandboxPeer } from './types';
+import { bodyPreview, type HeaderList, type TraceEvent } from '../trace/events';
 
 /** Internal marker: which host sent a request. Stripped before anything sees the request. */
 const FROM_HEADER = 'x-sandbox-from';

@@ -19,7 +19,8 @@ import {
   type CompiledFile,
 } from './source-positions';
 import type { transpile } from './transpile';
-import { virtualHostUrl, type SandboxEnv, type SandboxHostModule, type TraceEvent } from './types';
+import { virtualHostUrl, type SandboxEnv, type SandboxHostModule } from './types';
+import { type TraceEvent } from '../trace/events';
 import { VirtualNetwork, type NetworkBindings, type TraceDraft } from './virtual-network';
 
 type WorkerMessage = RunnerMessage | { type: 'heartbeat' };

@@ -5,8 +5,8 @@
  * ride along under `log._bcpTrace`, so the trace viewer can reopen a sandbox export losslessly.
  * Pure and environment-neutral.
  */
-import type { HeaderList, TraceEvent } from '../runtime/types';
-import { TraceModel, requestHeadBytes, responseHeadBytes } from '../ui/trace-model';
+import type { HeaderList, TraceEvent } from './events';
+import { TraceModel, requestHeadBytes, responseHeadBytes } from './trace-model';
 
 export interface HarExportMeta {
   /** Sandbox id or title. */

@@ -4,7 +4,7 @@
  * Tolerant of what real exporters omit, strict about what it needs; every failure is a sentence a
  * reader can act on. Pure and environment-neutral.
  */
-import { PREVIEW_LIMIT, bodyPreview, type HeaderList, type TraceEvent } from '../runtime/types';
+import { PREVIEW_LIMIT, bodyPreview, type HeaderList, type TraceEvent } from './events';
 import { isTextMime } from './har-export';
 
 /** A file that is not a HAR the viewer can draw; `message` says why in plain words. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../runtime/types';
-import { TraceModel, traceSignature } from '../ui/trace-model';
+import type { TraceEvent } from './events';
+import { TraceModel, traceSignature } from './trace-model';
 import { toHar, type HarEntry } from './har-export';
 import { HarImportError, harToTrace } from './har-import';
 import { harProblems } from './har-schema';

@@ -5,7 +5,8 @@
 import type { Exercise, ExerciseRun } from '../runtime/exercise';
 import type { ConsoleEntry } from '../runtime/protocol';
 import { SandboxRunner, type RunCode, type RunHandle } from '../runtime/runner-client';
-import type { SandboxManifest, TraceEvent } from '../runtime/types';
+import type { SandboxManifest } from '../runtime/types';
+import type { TraceEvent } from '../trace/events';
 import { ConsoleView } from './console-view';
 import { clearEdit, loadEdit, saveEdit } from './edit-storage';
 import { markSolved } from './exercise-progress';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../runtime/types';
-import { TraceModel } from './trace-model';
+import type { TraceEvent } from '../trace/events';
+import { TraceModel } from '../trace/trace-model';
 import { renderDiagram, toSvgString, type SvgNode } from './trace-svg';
 
 const count = (node: SvgNode, predicate: (node: SvgNode) => boolean): number =>

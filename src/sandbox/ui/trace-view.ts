@@ -8,9 +8,9 @@
  * Every piece of event data reaches the DOM through textContent or setAttribute, never as markup.
  */
 import type { ControlAction } from '../runtime/protocol';
-import type { TraceEvent } from '../runtime/types';
+import type { TraceEvent } from '../trace/events';
 import { toHar } from '../trace/har-export';
-import { TraceModel, describeMessage, wireForm, type HostCounters } from './trace-model';
+import { TraceModel, describeMessage, wireForm, type HostCounters } from '../trace/trace-model';
 import { LAYOUT, diagramWidth, renderDiagram, type SvgNode } from './trace-svg';
 
 export interface TraceViewOptions {

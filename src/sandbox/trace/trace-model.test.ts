@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../runtime/types';
+import type { TraceEvent } from './events';
 import {
   TraceModel,
   describeMessage,

@@ -4,7 +4,7 @@
  * Pure and environment-neutral: used by the live view in the page, by the static diagram at build
  * time and by the differential test in Node.
  */
-import type { HeaderList, TraceEvent } from '../runtime/types';
+import type { HeaderList, TraceEvent } from './events';
 
 export type MessageKind =
   | 'request'

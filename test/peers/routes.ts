@@ -3,7 +3,7 @@
  * clients and hosts made, and every WebSocket they opened. A new sandbox's routes are found the
  * same way, with no list to edit.
  */
-import type { TraceEvent } from '../../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
 
 export interface Route {
   host: string;

@@ -1,39 +1,43 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
 import { httpExchanges, parseJson, type Exercise } from '../../src/sandbox/runtime/exercise.ts';
 
-const FIVE_MB = 5 * 1024 * 1024;
+const LIMIT = 1024;
 
 const uploads = (run: Parameters<Exercise['check']>[0]) =>
   httpExchanges(run.trace).filter(
     (exchange) => exchange.method === 'POST' && exchange.path === '/uploads',
   );
 
-const sizeOf = (body: string): number | undefined => {
-  const value = parseJson(body) as { sizeBytes?: unknown } | undefined;
-  return typeof value?.sizeBytes === 'number' ? value.sizeBytes : undefined;
-};
+/** Bytes in each request's body, by exchange id: what Content-Length counts, not what JSON says. */
+const bodySizes = (run: Parameters<Exercise['check']>[0]) =>
+  new Map(
+    run.trace.flatMap((event) =>
+      event.kind === 'request' ? [[event.exchange, event.bodySize] as const] : [],
+    ),
+  );
 
 export const exercises: Exercise[] = [
   {
     id: 'limit-size',
-    title: 'Refuse uploads over 5 MB with 413',
-    task: 'Make the server answer 413 Content Too Large, with a reason, when sizeBytes is over 5 MB (5,242,880 bytes), and make the client send one such upload. Smaller uploads must still get 201.',
-    hint: 'Check the size before the general validation, and return Response.json({ error: … }, { status: 413 }).',
+    title: 'Refuse bodies over 1 KB with 413',
+    task: 'The server reads whatever body it is sent. Make it answer 413 Content Too Large, with a reason, when the request body is over 1 KB (1,024 bytes), before parsing it, and make the client send one such request (a very long fileName will do). Smaller bodies must still get 201.',
+    hint: 'The request says how big its body is in the Content-Length header: compare Number(request.headers.get("content-length")) with the limit, then return Response.json({ error: … }, { status: 413 }).',
     check(run) {
       const all = uploads(run);
-      const big = all.filter((exchange) => (sizeOf(exchange.requestBody) ?? 0) > FIVE_MB);
+      const sizes = bodySizes(run);
+      const big = all.filter((exchange) => (sizes.get(exchange.id) ?? 0) > LIMIT);
       if (big.length === 0) {
         return {
           pass: false,
           message:
-            'No upload over 5 MB was sent: have the client send one, for example sizeBytes: 6000000.',
+            'No request body over 1,024 bytes was sent: have the client send one, for example a fileName of 2,000 characters.',
         };
       }
       const wrong = big.find((exchange) => exchange.status !== 413);
       if (wrong) {
         return {
           pass: false,
-          message: `An upload of ${sizeOf(wrong.requestBody)} bytes got ${wrong.status ?? 'no answer'}; it should get 413.`,
+          message: `A body of ${sizes.get(wrong.id)} bytes got ${wrong.status ?? 'no answer'}; it should get 413.`,
         };
       }
       const reason = (parseJson(big[0]?.responseBody ?? '') as { error?: unknown } | undefined)
@@ -44,16 +48,16 @@ export const exercises: Exercise[] = [
           message: 'The 413 has no reason: answer with a JSON body like { "error": "…" }.',
         };
       }
-      const small = all.filter((exchange) => (sizeOf(exchange.requestBody) ?? Infinity) <= FIVE_MB);
+      const small = all.filter((exchange) => (sizes.get(exchange.id) ?? Infinity) <= LIMIT);
       if (!small.some((exchange) => exchange.status === 201)) {
         return {
           pass: false,
-          message: 'No upload of 5 MB or less got 201 any more: keep accepting those.',
+          message: 'No body of 1,024 bytes or less got 201 any more: keep accepting those.',
         };
       }
       return {
         pass: true,
-        message: `Over 5 MB gets 413 (“${reason}”), and smaller uploads still get 201.`,
+        message: `Bodies over 1 KB get 413 (“${reason}”), and smaller ones still get 201.`,
       };
     },
   },

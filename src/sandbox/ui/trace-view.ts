@@ -208,7 +208,8 @@ export class TraceView {
       if (option) this.select(Number(option.getAttribute('data-index')), false);
     });
 
-    this.wire = h('section', { class: 'tv-wire', 'aria-label': 'Wire view' });
+    // A group, not a landmark: a page with several sandboxes has several wire views.
+    this.wire = h('section', { class: 'tv-wire', role: 'group', 'aria-label': 'Wire view' });
 
     root.append(
       toolbar,

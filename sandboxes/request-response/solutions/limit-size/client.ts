@@ -1,11 +1,12 @@
-// One way to pass "Refuse uploads over 5 MB with 413": a small upload, then one that is too big.
+// One way to pass "Refuse bodies over 1 KB with 413": a small body, then one of about 2 KB.
 export default async function main(server: URL): Promise<void> {
-  for (const sizeBytes of [48213, 6_000_000]) {
+  for (const fileName of ['cat.png', `${'very-'.repeat(400)}long-name.png`]) {
+    const body = JSON.stringify({ fileName, sizeBytes: 48213 });
     const response = await fetch(new URL('/uploads', server), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ fileName: 'cat.png', sizeBytes }),
+      body,
     });
-    console.log(`${sizeBytes} bytes → ${response.status}`, await response.json());
+    console.log(`${body.length} bytes → ${response.status}`, await response.json());
   }
 }

@@ -1,5 +1,5 @@
-// One way to pass "Refuse uploads over 5 MB with 413".
-const MAX_BYTES = 5 * 1024 * 1024;
+// One way to pass "Refuse bodies over 1 KB with 413".
+const MAX_BODY_BYTES = 1024;
 let nextId = 1;
 
 export default {
@@ -9,6 +9,14 @@ export default {
     if (request.method !== 'POST') {
       return Response.json({ error: 'use POST' }, { status: 405, headers: { allow: 'POST' } });
     }
+    // RFC 9110 §15.5.14: 413 Content Too Large is about the request content itself.
+    const length = Number(request.headers.get('content-length') ?? 0);
+    if (length > MAX_BODY_BYTES) {
+      return Response.json(
+        { error: `a body may be at most ${MAX_BODY_BYTES} bytes; this one is ${length}` },
+        { status: 413 },
+      );
+    }
     let body: unknown;
     try {
       body = JSON.parse(await request.text());
@@ -16,9 +24,6 @@ export default {
       return Response.json({ error: `body is not valid JSON: ${String(error)}` }, { status: 400 });
     }
     const { fileName, sizeBytes } = (body ?? {}) as Record<string, unknown>;
-    if (typeof sizeBytes === 'number' && sizeBytes > MAX_BYTES) {
-      return Response.json({ error: `uploads are limited to ${MAX_BYTES} bytes` }, { status: 413 });
-    }
     if (typeof fileName !== 'string' || fileName === '' || !Number.isInteger(sizeBytes)) {
       return Response.json({ error: 'fileName and sizeBytes are required' }, { status: 400 });
     }

@@ -24,8 +24,9 @@ export default async function main(server: URL, env: SandboxEnv): Promise<void> 
         String(count),
         name,
         String(bytes.byteLength),
-        `${serializeMs} ms`,
-        `${parseMs.toFixed(3)} ms`,
+        // Fixed-width times keep the columns where they are from run to run.
+        `${serializeMs} ms`.padStart(11),
+        `${parseMs.toFixed(3)} ms`.padStart(11),
       ]);
     }
   }

@@ -248,7 +248,8 @@ function printedDifference(
 
 /**
  * A printed line with what differs between two runs of the same code blanked out: random ids
- * (hex with a digit), numbers (timings, latencies) and the lengths of bar charts.
+ * (hex with a digit), numbers (timings, latencies), the spaces that align numbers in a table, and
+ * the lengths of bar charts.
  *
  * @example
  * normalise('session 4f3ac… answered 200 in 12 ms ███') // 'session <id>… answered # in # ms ▮'
@@ -258,5 +259,6 @@ function normalise(text: string): string {
     .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{5,}\b/g, '<id>')
     .replace(/\d+(\.\d+)?/g, '#')
     .replace(/[\u2580-\u259f]+/g, '▮')
+    .replace(/ {2,}/g, ' ')
     .replace(/ \(line # column #\)/g, ''); // Node 22+ adds the line and column to JSON.parse errors
 }

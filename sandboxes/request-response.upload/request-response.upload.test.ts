@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
 import { contentDigest, sha256 } from './digest.ts';
 import { imageSize } from './image-size.ts';
 import { makePng } from './png.ts';

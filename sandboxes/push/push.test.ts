@@ -1,7 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { SandboxHostModule, SandboxPeer } from '../../src/sandbox/runtime/types.ts';
+import type {
+  SandboxEnv,
+  SandboxHostModule,
+  SandboxPeer,
+} from '../../src/sandbox/runtime/types.ts';
 import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
 import { traceSignature } from '../../src/sandbox/trace/trace-model.ts';
 
@@ -170,6 +174,7 @@ describe('push over real sockets', () => {
 
 describe('the server on its own', () => {
   let server: SandboxHostModule;
+  const env: SandboxEnv = { hosts: {}, params: {} };
   const peer = (name: string) => {
     const sent: Frame[] = [];
     const fake = {
@@ -187,10 +192,7 @@ describe('the server on its own', () => {
   const notify = (body: object) =>
     server.fetch(
       new Request('http://server.test/notify', { method: 'POST', body: JSON.stringify(body) }),
-      {
-        hosts: {},
-        params: {},
-      },
+      env,
     );
 
   beforeEach(async () => {
@@ -207,13 +209,13 @@ describe('the server on its own', () => {
 
   it('closes a subscriber that has not answered by the next ping, and keeps one that did', async () => {
     const [alice, dave] = [peer('alice'), peer('dave')];
-    await server.websocket?.open?.(alice);
-    await server.websocket?.open?.(dave);
+    await server.websocket?.open?.(alice, env);
+    await server.websocket?.open?.(dave, env);
     vi.advanceTimersByTime(1000);
     expect(alice.sent).toEqual([{ type: 'ping', n: 1 }]);
     expect(dave.sent).toEqual([{ type: 'ping', n: 1 }]);
-    await server.websocket?.message?.(alice, JSON.stringify({ type: 'pong', n: 1 }));
-    await server.websocket?.message?.(dave, JSON.stringify({ type: 'pong', n: 7 })); // wrong ping
+    await server.websocket?.message?.(alice, JSON.stringify({ type: 'pong', n: 1 }), env);
+    await server.websocket?.message?.(dave, JSON.stringify({ type: 'pong', n: 7 }), env); // wrong ping
     vi.advanceTimersByTime(1000);
     expect(alice.closed).toBeUndefined();
     expect(alice.sent.at(-1)).toEqual({ type: 'ping', n: 2 });
@@ -225,13 +227,13 @@ describe('the server on its own', () => {
 
   it('answers each POST with who it reached; after the last one, turns late subscribers away', async () => {
     const [alice, bob] = [peer('alice'), peer('bob')];
-    await server.websocket?.open?.(alice);
-    await server.websocket?.open?.(bob);
+    await server.websocket?.open?.(alice, env);
+    await server.websocket?.open?.(bob, env);
     expect(await (await notify({ text: 'one' })).json()).toEqual({
       seq: 1,
       deliveredTo: ['alice', 'bob'],
     });
-    await server.websocket?.close?.(bob, 1000, 'bye');
+    await server.websocket?.close?.(bob, 1000, 'bye', env);
     expect(await (await notify({ text: 'two', last: true })).json()).toEqual({
       seq: 2,
       deliveredTo: ['alice'],
@@ -241,21 +243,20 @@ describe('the server on its own', () => {
     ]);
     expect(alice.sent.at(-1)).toEqual(expect.objectContaining({ seq: 2, text: 'two', last: true }));
     const late = peer('late');
-    await server.websocket?.open?.(late);
+    await server.websocket?.open?.(late, env);
     expect(late.closed).toEqual({ code: 1000, reason: 'the newsroom has signed off' });
     expect(late.sent).toEqual([]);
   });
 
   it('runs the heartbeat only while someone is subscribed', async () => {
     const alice = peer('alice');
-    await server.websocket?.open?.(alice);
+    await server.websocket?.open?.(alice, env);
     expect(vi.getTimerCount()).toBe(1);
-    await server.websocket?.close?.(alice, 1000, 'bye');
+    await server.websocket?.close?.(alice, 1000, 'bye', env);
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('answers anything but POST /notify with 404', async () => {
-    const env = { hosts: {}, params: {} };
     expect((await server.fetch(new Request('http://server.test/notify'), env)).status).toBe(404);
     expect(
       (await server.fetch(new Request('http://server.test/x', { method: 'POST' }), env)).status,

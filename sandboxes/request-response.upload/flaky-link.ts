@@ -1,7 +1,7 @@
 // Stands in for the network between a phone and this server, which a sandbox cannot slow down or
 // break by itself: a body arrives at the uplink's speed, and one connection per upload is cut at
-// the point the "connection drops at" knob names, as when a phone leaves Wi-Fi. Real servers have
-// none of this; the page's "Drop the connection" button cuts a connection for real.
+// the point the "link drops each upload once at" knob names, as when a phone leaves Wi-Fi. Real
+// servers have none of this; the page's "Drop the connection now" button cuts a connection for real.
 export function createLink() {
   const cut = new Set<string>();
 
@@ -23,11 +23,16 @@ export function createLink() {
       dropAt >= range.start &&
       dropAt < range.start + range.size;
     const arrived = drops ? dropAt - range.start : range.size;
+    const started = Date.now();
     const finished = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(true), arrived / bytesPerMs);
       request.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(false)));
     });
-    if (!finished) return 'dropped';
+    if (!finished) {
+      const got = range.start + Math.round((Date.now() - started) * bytesPerMs);
+      console.warn(`${upload}: the connection was cut after about ${got} of ${range.total} bytes`);
+      return 'dropped';
+    }
     if (drops) {
       cut.add(upload);
       console.warn(

@@ -2,29 +2,23 @@
 // it (demo first, then fresh hosts), and checked with clients nobody here wrote: curl, the `ws`
 // client and Node's http2 client. The routes come from the demo's trace; sandboxes/<id>/peers.ts
 // may add params and curl steps. Chromium's own fetch, EventSource and WebSocket are in e2e/peers.
-import { existsSync, globSync } from 'node:fs';
 import http2 from 'node:http2';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { HarnessLog, ServingSandbox } from '../src/sandbox/node/harness.ts';
 import { keepServing, startServing, type ServedSandbox } from '../src/sandbox/node/serve.ts';
 import { curl, type CurlAnswer } from './peers/curl.ts';
-import type { PeerPlan, PeerStep } from './peers/plan.ts';
+import { sandboxesWithPlans } from './peers/load.ts';
+import type { PeerStep } from './peers/plan.ts';
 import { routesOf, type Route } from './peers/routes.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const ids = globSync('sandboxes/*/sandbox.json', { cwd: root }).map((file) => file.split('/')[1]);
 const malformed = '{"this is": not JSON';
 
-for (const id of ids) {
+for (const { id, dir, plan } of await sandboxesWithPlans()) {
   describe(`${id}, served as --serve serves it`, { timeout: 60_000 }, () => {
-    const dir = join(root, 'sandboxes', id ?? '');
     let sandbox: ServingSandbox;
     let served: ServedSandbox;
     let routes: ReturnType<typeof routesOf>;
-    let plan: PeerPlan = {};
     const errors: HarnessLog[] = [];
     const url = (host: string, target = '/', name = '127.0.0.1') => {
       const address = new URL(target, sandbox.urls[host]);
@@ -34,10 +28,6 @@ for (const id of ids) {
     const hosts = () => Object.keys(sandbox.urls);
 
     beforeAll(async () => {
-      const planFile = join(dir, 'peers.ts');
-      if (existsSync(planFile)) {
-        plan = ((await import(pathToFileURL(planFile).href)) as { default: PeerPlan }).default;
-      }
       sandbox = await startServing(dir, {
         timeoutMs: 30_000,
         params: plan.params,

@@ -31,4 +31,14 @@ export interface PeerPlan {
   /** Params for the serve-mode run (otherwise sandbox.json's defaults). */
   params?: Record<string, number>;
   steps?: PeerStep[];
+  /** Behaviours Chromium's own EventSource and WebSocket check (test/e2e/peers.test.ts). */
+  browser?: {
+    /**
+     * An event stream the host ends early and at last refuses with 204: EventSource must reconnect
+     * after the stream's `retry`, send Last-Event-ID, receive every event once, and stop at the 204.
+     */
+    resumableStream?: string;
+    /** A WebSocket path whose host closes a client that stays silent, with this close code. */
+    closesSilentSocket?: { path: string; code: number };
+  };
 }

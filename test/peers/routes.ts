@@ -14,6 +14,8 @@ export interface Route {
   json: boolean;
   /** The demo got an event stream back. */
   stream: boolean;
+  /** The event types its stream carried ('message' when unnamed). */
+  events: string[];
 }
 
 /**
@@ -39,6 +41,7 @@ export function routesOf(trace: TraceEvent[]): { http: Route[]; websocket: Route
         target: url.pathname + url.search,
         json,
         stream: false,
+        events: [],
       };
       route.json ||= json;
       http.set(key, route);
@@ -47,12 +50,17 @@ export function routesOf(trace: TraceEvent[]): { http: Route[]; websocket: Route
       const type = event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
       const route = byExchange.get(event.exchange);
       if (route && /^text\/event-stream/i.test(type ?? '')) route.stream = true;
+    } else if (event.kind === 'sse-event' && event.comment === undefined) {
+      const route = byExchange.get(event.exchange);
+      const type = event.event ?? 'message';
+      if (route && !route.events.includes(type)) route.events.push(type);
     } else if (event.kind === 'ws-open') {
       const url = new URL(event.url);
       const key = `${event.to} ${url.pathname}`;
       if (!websocket.has(key)) {
         const target = url.pathname + url.search;
-        websocket.set(key, { host: event.to, method: 'GET', target, json: false, stream: true });
+        const route = { host: event.to, method: 'GET', target, json: false, stream: true };
+        websocket.set(key, { ...route, events: [] });
       }
     }
   }

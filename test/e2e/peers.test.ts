@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServingSandbox } from '../../src/sandbox/node/harness.ts';
 import { keepServing, startServing, type ServedSandbox } from '../../src/sandbox/node/serve.ts';
-import type { TraceEvent } from '../../src/sandbox/runtime/types.ts';
+import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
 import { sandboxesWithPlans } from '../peers/load.ts';
 import { routesOf } from '../peers/routes.ts';
 import { launchChromium } from './helpers.ts';

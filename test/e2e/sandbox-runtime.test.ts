@@ -208,6 +208,8 @@ describe('the in-page runtime', () => {
         }
         const runtime = (window as unknown as { SandboxRuntime: Runtime }).SandboxRuntime;
         const runner = await runtime.SandboxRunner.connect(new URL('/runner.html', location.href));
+        // No build-compiled code here: every file goes through the in-page transpiler.
+        const transpiler = await (await fetch('/transpiler.js')).text();
         const lines: string[] = [];
         const kinds: string[] = [];
         let handle: Handle | undefined;
@@ -229,6 +231,7 @@ describe('the in-page runtime', () => {
               onFinished: () => done(),
               onKilled: () => done(),
             },
+            { transpiler },
           );
         });
         return { lines, kinds };

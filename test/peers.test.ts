@@ -2,6 +2,7 @@
 // it (demo first, then fresh hosts), and checked with clients nobody here wrote: curl, the `ws`
 // client and Node's http2 client. The routes come from the demo's trace; sandboxes/<id>/peers.ts
 // may add params and curl steps. Chromium's own fetch, EventSource and WebSocket are in e2e/peers.
+import { readFile } from 'node:fs/promises';
 import http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -14,14 +15,27 @@ import { routesOf, type Route } from './peers/routes.ts';
 
 const malformed = '{"this is": not JSON';
 
-for (const { id, dir, plan } of await sandboxesWithPlans()) {
+const sandboxes = await sandboxesWithPlans();
+
+it('README shows how to try every pattern’s sandbox with curl', async () => {
+  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### Trying a sandbox with curl'));
+  // Extra sandboxes of a chapter (<chapter>.<name>) share their chapter's row.
+  for (const { id } of sandboxes.filter((sandbox) => !sandbox.id.includes('.'))) {
+    expect(section, `a row for ${id}`).toMatch(
+      new RegExp(`\\| \`${id} --port [\\w-]+=3000\` +\\| .*curl`),
+    );
+  }
+});
+
+for (const { id, dir, plan } of sandboxes) {
   describe(`${id}, served as --serve serves it`, { timeout: 60_000 }, () => {
     let sandbox: ServingSandbox;
     let served: ServedSandbox;
     let routes: ReturnType<typeof routesOf>;
     const errors: HarnessLog[] = [];
-    const url = (host: string, target = '/', name = '127.0.0.1') => {
-      const address = new URL(target, sandbox.urls[host]);
+    const url = (host: string, target = '/', name = '127.0.0.1', http2 = false) => {
+      const address = new URL(target, (http2 ? served.http2 : sandbox.urls)[host]);
       address.hostname = name;
       return address.href;
     };
@@ -157,7 +171,7 @@ for (const { id, dir, plan } of await sandboxesWithPlans()) {
         arg.replace(/\{\{([\w-]+)\}\}/g, (_, name: string) => previous?.headers.get(name) ?? '');
       const args = step.curl
         .map(fill)
-        .map((arg) => (arg.startsWith('/') ? url(step.host, arg, step.hostname) : arg));
+        .map((arg) => (arg.startsWith('/') ? url(step.host, arg, step.hostname, step.http2) : arg));
       const answer = await curl(args, step.until);
       const { status, http, headers = {}, body } = step.expect;
       expect(answer.status, step.name).toBe(status);

@@ -10,6 +10,8 @@ export interface PeerStep {
   host: string;
   /** The name to reach it by (default 127.0.0.1; a reader may well type localhost). */
   hostname?: string;
+  /** Ask the host's HTTP/2 endpoint instead of its HTTP/1.1 one. */
+  http2?: boolean;
   /**
    * curl's arguments. One starting with `/` is the path, resolved against the host's URL. `{{name}}`
    * anywhere is replaced by header `name` of the previous step's answer (its Location, its ETag).

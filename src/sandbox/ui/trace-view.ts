@@ -12,6 +12,7 @@ import type { TraceEvent } from '../trace/events';
 import { toHar } from '../trace/har-export';
 import { TraceModel, describeMessage, wireForm, type HostCounters } from '../trace/trace-model';
 import { LAYOUT, diagramWidth, renderDiagram, type SvgNode } from './trace-svg';
+import { ReplayTimeline } from './replay-timeline';
 
 export interface TraceViewOptions {
   /** Lifelines in order: clients first, then hosts. */
@@ -66,10 +67,15 @@ const formatBytes = (bytes: number): string =>
 
 export class TraceView {
   private model: TraceModel;
+  /** The whole run, while the replay shows an earlier moment of it in `model`. */
+  private live: TraceModel | undefined;
+  readonly replay = new ReplayTimeline({ showMoment: (model, at) => this.showMoment(model, at) });
   private pending: TraceEvent[] = [];
   private frame: number | undefined;
   private fallback: ReturnType<typeof setTimeout> | undefined;
   private finished = false;
+  /** The replay has the finished run (it is given it on the first frame after the run ends). */
+  private replayReady = false;
   private startedAt = new Date();
   private active = -1;
   private selected = -1;
@@ -214,6 +220,7 @@ export class TraceView {
     root.append(
       toolbar,
       this.status,
+      this.replay.element,
       counters,
       h(
         'div',
@@ -234,11 +241,32 @@ export class TraceView {
 
   /** The model being drawn (read-only use: tests and export). */
   get trace(): TraceModel {
-    return this.model;
+    return this.live ?? this.model;
+  }
+
+  /** Draws a moment of the run (from the replay) with message `current` selected; undefined: the whole run. */
+  private showMoment(model: TraceModel | undefined, current: number): void {
+    if (model) {
+      this.live ??= this.model;
+      this.model = model;
+    } else if (this.live) {
+      this.model = this.live;
+      this.live = undefined;
+    }
+    this.rendered.diagram = this.rendered.list = '';
+    if (current >= 0) this.select(current, false);
+    else {
+      this.selected = this.active = -1;
+      this.followDiagram = this.followList = true;
+      this.renderWire();
+      this.render();
+    }
   }
 
   /** A new run starts: forget the previous one. */
   reset(hosts: string[] = this.options.hosts): void {
+    this.replay.disable();
+    this.live = undefined;
     this.options.hosts = hosts;
     this.model = new TraceModel(hosts);
     this.pending = [];
@@ -261,6 +289,7 @@ export class TraceView {
   /** The run ended. */
   finish(): void {
     this.finished = true;
+    this.replayReady = false;
     this.schedule();
   }
 
@@ -290,6 +319,10 @@ export class TraceView {
       this.pending = [];
       this.model.add(batch);
     }
+    if (this.finished && !this.replayReady && !this.live) {
+      this.replayReady = true;
+      this.replay.enable(this.model);
+    }
     this.renderStatus();
     this.renderCounters();
     this.renderDiagram();
@@ -306,7 +339,9 @@ export class TraceView {
       : model.events.length === 0
         ? 'Waiting for traffic'
         : 'Running';
-    this.status.textContent = `${state}: ${model.messages.length} messages, ${formatMs(model.elapsed)} elapsed, ${open} open.`;
+    this.status.textContent = this.live
+      ? `Replay: ${model.messages.length} of ${this.live.messages.length} messages, ${formatMs(model.elapsed)} into the run, ${open} open.`
+      : `${state}: ${model.messages.length} messages, ${formatMs(model.elapsed)} elapsed, ${open} open.`;
   }
 
   private renderCounters(): void {
@@ -552,7 +587,7 @@ export class TraceView {
   private download(): void {
     // Fold anything not drawn yet so the file has every event.
     this.render();
-    const data = toHar(this.model.events, {
+    const data = toHar(this.trace.events, {
       sandbox: this.options.name ?? 'sandbox',
       startedAt: this.startedAt.toISOString(),
       ...(this.options.knobs === false ? {} : { latencyMs: this.latency() }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { harToTrace } from '../trace/har-import';
 import { cloneModel } from './replay-timeline';
-import { TraceModel } from './trace-model';
+import { TraceModel } from '../trace/trace-model';
 
 /** Everything a model holds, as plain data. */
 const state = (model: TraceModel) => ({

@@ -20,6 +20,8 @@ const WAIT = { timeout: 15_000 };
 
 let browser: Browser;
 let page: Page;
+/** Exercises in all of the Request–Response chapter's sandboxes, as its badge counts them. */
+let total = 0;
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -50,7 +52,9 @@ async function replaceFile(file: string, code: string): Promise<void> {
 describe('progress', () => {
   it('starts at 0 beside every chapter with exercises', async () => {
     await page.goto(pageUrl('patterns/request-response/'));
-    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('0/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toMatch(/^0\/\d+$/);
+    total = Number((await badge(/^Request–Response/).innerText()).split('/')[1]);
+    expect(total).toBeGreaterThanOrEqual(2);
     expect(await page.locator('#starlight__sidebar .bcp-progress').count()).toBeGreaterThanOrEqual(
       10,
     );
@@ -69,11 +73,15 @@ describe('progress', () => {
         },
       )
       .toBe('Solved');
-    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('1/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe(`1/${total}`);
     await page.reload();
-    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('1/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe(`1/${total}`);
     // Screen readers hear it as part of the link's name.
-    expect(await sidebarLink(/^Request–Response\W*1 of 2 exercises solved\W*$/).count()).toBe(1);
+    expect(
+      await sidebarLink(
+        new RegExp(`^Request–Response\\W*1 of ${total} exercises solved\\W*$`),
+      ).count(),
+    ).toBe(1);
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
   });
 
@@ -88,7 +96,7 @@ describe('progress', () => {
         () => summary.getByRole('listitem').filter({ hasText: 'Request–Response' }).innerText(),
         WAIT,
       )
-      .toMatch(/1 of 2 solved/);
+      .toMatch(new RegExp(`1 of ${total} solved`));
     expect(await runAxe(page)).toEqual([]);
     for (const theme of ['light', 'dark'] as const) {
       for (const width of [1280, 390]) {
@@ -117,9 +125,9 @@ describe('progress', () => {
     await expect
       .poll(() => summary.locator('[data-progress-total]').innerText(), WAIT)
       .toMatch(/^You have solved none of the \d+ exercises/);
-    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('0/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe(`0/${total}`);
     await page.goto(pageUrl('patterns/request-response/'));
-    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe('0/2');
+    await expect.poll(() => badge(/^Request–Response/).innerText(), WAIT).toBe(`0/${total}`);
     expect(
       await sandbox().locator('[data-exercise="limit-size"] [data-exercise-state]').innerText(),
     ).toBe('Not solved yet');

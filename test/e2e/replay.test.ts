@@ -35,7 +35,7 @@ const slider = () => replay().getByRole('slider');
 const position = () => replay().locator('output').innerText();
 const rows = () => trace().getByRole('listbox').getByRole('option').count();
 const wireHeading = () =>
-  trace().getByRole('region', { name: 'Wire view' }).locator('h4').innerText();
+  trace().getByRole('group', { name: 'Wire view' }).locator('h4').innerText();
 const counters = (host: string) =>
   trace()
     .getByRole('row')

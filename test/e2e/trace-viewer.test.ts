@@ -88,7 +88,7 @@ describe('Trace viewer', () => {
     // The wire view follows the keyboard, as in a sandbox.
     await page.getByRole('listbox').press('Enter');
     await expect
-      .poll(() => page.getByRole('region', { name: 'Wire view' }).innerText(), WAIT)
+      .poll(() => page.getByRole('group', { name: 'Wire view' }).innerText(), WAIT)
       .toMatch(/GET \/bcp\/ HTTP\/1\.1/);
     // Lazy code for the view may load; nothing else (the file never leaves the page).
     expect(requests.filter((url) => !/\/_astro\/.+\.js$/.test(url))).toEqual([]);

@@ -39,7 +39,7 @@ export const exercises: Exercise[] = [
       if (most > 3) {
         return {
           pass: false,
-          message: `${most} parts were on the wire at once: keep it to three, as browsers and S3 clients cap their connections.`,
+          message: `${most} parts were on the wire at once: keep it to three, so one upload does not take every connection the client has.`,
         };
       }
       const completed = httpExchanges(run.trace).find(

@@ -166,6 +166,24 @@ for (const { id, dir, plan } of sandboxes) {
       for (const step of plan.steps ?? []) previous = await runStep(step, previous);
     });
 
+    // Last, as replaying the demo changes state (it may even replay the demo's own shutdown).
+    it('answers curl on every route the demo used, as the demo was answered or better than 5xx', async () => {
+      for (const route of routes.http) {
+        const what = `${route.host} ${route.method} ${route.target}`;
+        const body = route.body
+          ? ['-H', `content-type: ${route.body.type}`, '--data-binary', route.body.text]
+          : [];
+        // A held poll or an endless stream is cut by --max-time; what came before still counts.
+        const answer = await curl([
+          ...['-X', route.method, '--max-time', '3', ...body],
+          url(route.host, route.target),
+        ]);
+        if (answer.statuses.length === 0) continue;
+        if (answer.status >= 500)
+          expect(route.statuses, `${what}: ${answer.status}`).toContain(answer.status);
+      }
+    });
+
     async function runStep(step: PeerStep, previous?: CurlAnswer): Promise<CurlAnswer> {
       const fill = (arg: string) =>
         arg.replace(/\{\{([\w-]+)\}\}/g, (_, name: string) => previous?.headers.get(name) ?? '');

@@ -16,6 +16,10 @@ export interface Route {
   stream: boolean;
   /** The event types its stream carried ('message' when unnamed). */
   events: string[];
+  /** Every status the demo got from it. */
+  statuses: number[];
+  /** The demo's first request body and its type, when the trace holds all of it. */
+  body?: { type: string; text: string };
 }
 
 /**
@@ -42,13 +46,19 @@ export function routesOf(trace: TraceEvent[]): { http: Route[]; websocket: Route
         json,
         stream: false,
         events: [],
+        statuses: [],
       };
+      const whole = new TextEncoder().encode(event.bodyPreview).byteLength === event.bodySize;
+      if (!http.has(key) && event.bodySize > 0 && whole) {
+        route.body = { type: type ?? 'application/octet-stream', text: event.bodyPreview };
+      }
       route.json ||= json;
       http.set(key, route);
       byExchange.set(event.exchange, route);
     } else if (event.kind === 'response') {
       const type = event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
       const route = byExchange.get(event.exchange);
+      if (route && !route.statuses.includes(event.status)) route.statuses.push(event.status);
       if (route && /^text\/event-stream/i.test(type ?? '')) route.stream = true;
     } else if (event.kind === 'sse-event' && event.comment === undefined) {
       const route = byExchange.get(event.exchange);
@@ -60,7 +70,7 @@ export function routesOf(trace: TraceEvent[]): { http: Route[]; websocket: Route
       if (!websocket.has(key)) {
         const target = url.pathname + url.search;
         const route = { host: event.to, method: 'GET', target, json: false, stream: true };
-        websocket.set(key, { ...route, events: [] });
+        websocket.set(key, { ...route, events: [], statuses: [] });
       }
     }
   }

@@ -57,9 +57,8 @@ for (const { id, dir, plan } of await sandboxesWithPlans()) {
     const byPage = (): TraceEvent[] => sandbox.trace.slice(since);
 
     const stream = plan.browser?.resumableStream;
-    it.runIf(stream !== undefined)(
-      `EventSource resumes ${stream} with Last-Event-ID after retry, gets each event once, and stops at 204`,
-      async () => {
+    if (stream !== undefined)
+      it(`EventSource resumes ${stream} with Last-Event-ID after retry, gets each event once, and stops at 204`, async () => {
         const route = routes.http.find((candidate) => candidate.target.split('?')[0] === stream);
         if (!route) throw new Error(`peers.ts names ${stream}, which the demo never used`);
         const seen = await page.evaluate(
@@ -125,14 +124,11 @@ for (const { id, dir, plan } of await sandboxesWithPlans()) {
           (event) => event.kind === 'response' && event.exchange === requests.at(-1)?.exchange,
         );
         expect(final?.kind === 'response' && final.status).toBe(204);
-      },
-      60_000,
-    );
+      }, 60_000);
 
     const silent = plan.browser?.closesSilentSocket;
-    it.runIf(silent !== undefined)(
-      `the host closes a silent WebSocket on ${silent?.path} with ${silent?.code}, and Chromium reports that code`,
-      async () => {
+    if (silent !== undefined)
+      it(`the host closes a silent WebSocket on ${silent?.path} with ${silent?.code}, and Chromium reports that code`, async () => {
         const path = new URL(silent?.path ?? '/', 'ws://any').pathname;
         const host = routes.websocket.find((route) => route.target.split('?')[0] === path)?.host;
         if (!host) throw new Error(`peers.ts names ${path}, which the demo never used`);
@@ -147,9 +143,7 @@ for (const { id, dir, plan } of await sandboxesWithPlans()) {
           target.href,
         );
         expect(code).toBe(silent?.code);
-      },
-      60_000,
-    );
+      }, 60_000);
 
     it('fetch reads every host, and every JSON route’s 400, across origins', async () => {
       for (const host of Object.keys(sandbox.urls)) {

@@ -27,5 +27,44 @@ export default defineConfig(
   astro.configs.recommended,
   // .mdx pages: parse MDX (invalid JSX or ESM fails lint) and report remark-lint findings as errors.
   { ...mdx.flat, rules: { ...mdxRules, 'mdx/remark': 'error' } },
+  // What code may import follows where it runs (decisions/0010): neutral code (the contract, the
+  // trace library, HTTP helpers) imports no environment, and the page's runtime and UI never import
+  // the Node wiring or Node modules. Tests run in Node and may.
+  {
+    files: ['src/sandbox/{contract,trace,http}/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Neutral code also runs in the page: no Node modules.' },
+            {
+              group: ['**/runtime/**', '**/node/**', '**/ui/**', '**/export/**'],
+              message: 'Neutral code imports no environment (runtime, node, ui, export).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/sandbox/{runtime,ui}/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The runtime and the UI run in the browser.' },
+            {
+              group: ['**/node/**'],
+              message: 'The page never imports the Node wiring (src/sandbox/node/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
 );

@@ -1,16 +1,10 @@
-// Types every sandbox file can use without importing anything (they describe what the runtime passes in).
+// Types every sandbox file can use without importing anything: what the runtime passes in. They are
+// declared once, in src/sandbox/contract/sandbox.ts, which the page, Node and StackBlitz runs share.
+import type * as Contract from '#contract';
 
-/** The URLs of every host in the current run, by host name. */
-interface SandboxEnv {
-  hosts: Record<string, URL>;
-  /** The sandbox's params (sandbox.json), as the reader set them in the page; defaults elsewhere. */
-  params: Record<string, number>;
-}
-
-/** The server side of one WebSocket connection, passed to a host's `websocket` hooks. */
-interface SandboxPeer {
-  readonly id: string;
-  readonly url: URL;
-  send(data: string | ArrayBuffer | Uint8Array): void;
-  close(code?: number, reason?: string): void;
+declare global {
+  /** The URLs of every host in the current run, and the sandbox's params (sandbox.json). */
+  type SandboxEnv = Contract.SandboxEnv;
+  /** The server side of one WebSocket connection, passed to a host's `websocket` hooks. */
+  type SandboxPeer = Contract.SandboxPeer;
 }

@@ -1,11 +1,19 @@
 // Scaffolds a chapter into a temporary copy of the parts of the repository it touches, then runs the
 // generated sandbox test there (harness and real sockets included), so "a test that passes" stays true.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseManifest } from '../src/sandbox/runtime/manifest.ts';
+import { parseManifest } from '../src/sandbox/contract/manifest.ts';
 import { runSandboxInNode } from '../src/sandbox/node/harness.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -20,9 +28,17 @@ beforeAll(() => {
   cpSync(join(repo, 'src/sandbox'), join(root, 'src/sandbox'), {
     recursive: true,
     filter: (source) =>
-      !source.endsWith('.test.ts') && !source.includes('fixtures') && !/[\\/]ui$/.test(source),
+      !source.endsWith('.test.ts') &&
+      !source.includes('fixtures') &&
+      !/[\\/]ui$/.test(source) &&
+      !/[\\/]tsconfig[^\\/]*\.json$/.test(source), // they extend the repository's tsconfig.base.json
   });
   cpSync(join(repo, 'sandboxes/sandbox-env.d.ts'), join(root, 'sandboxes/sandbox-env.d.ts'));
+  // The scaffold's test reaches the harness as '#harness', through package.json "imports".
+  const { imports } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+    imports: Record<string, string>;
+  };
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ type: 'module', imports }));
   mkdirSync(join(root, 'src/content/docs/patterns'), { recursive: true });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -63,7 +79,9 @@ describe('npm run new:chapter', () => {
       'message-queue',
     );
     for (const file of manifest.files) expect(existsSync(join(dir, file))).toBe(true);
-    expect(existsSync(join(dir, 'message-queue.test.ts'))).toBe(true);
+    expect(readFileSync(join(dir, 'message-queue.test.ts'), 'utf8')).toContain(
+      "import { runSandboxInNode } from '#harness';",
+    );
 
     const run = await runSandboxInNode(dir);
     expect(run.logs).toEqual([

@@ -93,7 +93,7 @@ export default async function main(server: URL): Promise<void> {
 
   const test = `import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { runSandboxInNode } from '../../src/sandbox/node/harness.ts';
+import { runSandboxInNode } from '#harness';
 
 // Assert the pattern's promise over real sockets; change this as the sandbox grows.
 it('${id}: the client gets an answer over real sockets', async () => {

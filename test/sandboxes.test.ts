@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../src/sandbox/node/harness.ts';
-import { parseManifest } from '../src/sandbox/runtime/manifest.ts';
+import { parseManifest } from '../src/sandbox/contract/manifest.ts';
 import { SANDBOX_ID, chapterOfSandbox } from '../src/sandbox/runtime/sandbox-id.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

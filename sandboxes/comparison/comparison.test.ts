@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { runSandboxInNode, type HarnessResult } from '#harness';
+import type { TraceEvent } from '#trace/events';
 import type { Update } from './updates.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -1,10 +1,5 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import {
-  httpExchanges,
-  parseJson,
-  type Exercise,
-  type ExerciseRun,
-} from '../../src/sandbox/runtime/exercise.ts';
+import { httpExchanges, parseJson, type Exercise, type ExerciseRun } from '#exercise';
 
 /** One HTTP exchange, with when it went out, when it was answered or aborted, and its body. */
 interface Exchange {

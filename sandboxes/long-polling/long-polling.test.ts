@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { runSandboxInNode } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { runSandboxInNode } from '#harness';
+import type { TraceEvent } from '#trace/events';
 import server from './server.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

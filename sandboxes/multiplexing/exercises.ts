@@ -1,10 +1,5 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import {
-  httpExchanges,
-  parseJson,
-  type Exercise,
-  type ExerciseRun,
-} from '../../src/sandbox/runtime/exercise.ts';
+import { httpExchanges, parseJson, type Exercise, type ExerciseRun } from '#exercise';
 
 const reports = (run: ExerciseRun, client?: string) =>
   httpExchanges(run.trace).filter(

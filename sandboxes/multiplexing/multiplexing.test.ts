@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSandboxInNode } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { runSandboxInNode } from '#harness';
+import type { TraceEvent } from '#trace/events';
 import server, { costOf } from './server.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  runSandboxInNode,
-  startSandboxInNode,
-  type HarnessResult,
-} from '../../src/sandbox/node/harness.ts';
-import type { SandboxPeer } from '../../src/sandbox/runtime/types.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { runSandboxInNode, startSandboxInNode, type HarnessResult } from '#harness';
+import type { SandboxPeer } from '#contract';
+import type { TraceEvent } from '#trace/events';
 import { Queue } from './queue.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -1,5 +1,5 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import { parseJson, type Exercise, type ExerciseRun } from '../../src/sandbox/runtime/exercise.ts';
+import { parseJson, type Exercise, type ExerciseRun } from '#exercise';
 
 interface Delivery {
   to: string;

@@ -1,5 +1,5 @@
 // Exercises for the serialization sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import { httpExchanges, type Exercise } from '../../src/sandbox/runtime/exercise.ts';
+import { httpExchanges, type Exercise } from '#exercise';
 import { writeBinary } from './binary.ts';
 import { makeProducts } from './records.ts';
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
+import { runSandboxInNode, type HarnessResult } from '#harness';
 import { formats } from './formats.ts';
 import { makeProducts } from './records.ts';
 import server from './server.ts';

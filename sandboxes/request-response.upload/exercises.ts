@@ -1,6 +1,6 @@
 // Exercises for the upload sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import { httpExchanges, parseJson, type Exercise } from '../../src/sandbox/runtime/exercise.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { httpExchanges, parseJson, type Exercise } from '#exercise';
+import type { TraceEvent } from '#trace/events';
 
 /** The most part uploads that were on the wire at once: requests sent before earlier ones ended. */
 function mostPartsInFlight(trace: readonly TraceEvent[]): number {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { runSandboxInNode, type HarnessResult } from '#harness';
+import type { TraceEvent } from '#trace/events';
 import { contentDigest, sha256 } from './digest.ts';
 import { imageSize } from './image-size.ts';
 import { makePng } from './png.ts';

@@ -1,5 +1,5 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import { httpExchanges, parseJson, type Exercise } from '../../src/sandbox/runtime/exercise.ts';
+import { httpExchanges, parseJson, type Exercise } from '#exercise';
 
 const LIMIT = 1024;
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runSandboxInNode } from '../../src/sandbox/node/harness.ts';
+import { runSandboxInNode } from '#harness';
 import server from './server.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -1,6 +1,6 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import type { Exercise, ExerciseRun } from '../../src/sandbox/runtime/exercise.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import type { Exercise, ExerciseRun } from '#exercise';
+import type { TraceEvent } from '#trace/events';
 
 type Request = Extract<TraceEvent, { kind: 'request' }>;
 type SseEvent = Extract<TraceEvent, { kind: 'sse-event' }>;

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSandboxInNode } from '../../src/sandbox/node/harness.ts';
-import type { HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { startSandboxInNode } from '#harness';
+import type { HarnessResult } from '#harness';
+import type { TraceEvent } from '#trace/events';
 import server from './server.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

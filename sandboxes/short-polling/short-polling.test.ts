@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { SandboxHostModule } from '../../src/sandbox/runtime/types.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
-import { traceSignature } from '../../src/sandbox/trace/trace-model.ts';
+import { runSandboxInNode, type HarnessResult } from '#harness';
+import type { SandboxHostModule } from '#contract';
+import type { TraceEvent } from '#trace/events';
+import { traceSignature } from '#trace/trace-model';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));
 

@@ -1,9 +1,5 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import {
-  httpExchanges,
-  type Exercise,
-  type ExerciseRun,
-} from '../../src/sandbox/runtime/exercise.ts';
+import { httpExchanges, type Exercise, type ExerciseRun } from '#exercise';
 
 /** Every HTTP exchange with its timings: when it was sent, answered or aborted. */
 const calls = (run: ExerciseRun) => httpExchanges(run.trace);

@@ -4,12 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  runSandboxInNode,
-  startSandboxInNode,
-  type HarnessResult,
-} from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
+import { runSandboxInNode, startSandboxInNode, type HarnessResult } from '#harness';
+import type { TraceEvent } from '#trace/events';
 import { childSpan, fromWire, toWire } from './mesh.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -1,10 +1,5 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import {
-  httpExchanges,
-  parseJson,
-  type Exercise,
-  type HttpExchange,
-} from '../../src/sandbox/runtime/exercise.ts';
+import { httpExchanges, parseJson, type Exercise, type HttpExchange } from '#exercise';
 
 const bearerOf = (exchange: HttpExchange) =>
   /^Bearer (.+)$/.exec(exchange.requestHeaders.get('authorization') ?? '')?.[1];

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import type { TraceEvent } from '../../src/sandbox/trace/events.ts';
-import { traceSignature } from '../../src/sandbox/trace/trace-model.ts';
+import { runSandboxInNode, type HarnessResult } from '#harness';
+import type { TraceEvent } from '#trace/events';
+import { traceSignature } from '#trace/trace-model';
 import { createApp } from './app.ts';
 import { decodePart, encodePart } from './token.ts';
 

@@ -1,10 +1,5 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
-import {
-  httpExchanges,
-  parseJson,
-  type Exercise,
-  type ExerciseRun,
-} from '../../src/sandbox/runtime/exercise.ts';
+import { httpExchanges, parseJson, type Exercise, type ExerciseRun } from '#exercise';
 
 /** One GET of a job's status URL: who asked, when it went out and came back, and what it said. */
 interface StatusPoll {

@@ -9,9 +9,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildRunner, buildTranspiler } from '../../scripts/sandbox-runner.mjs';
-import { parseManifest } from '../../src/sandbox/runtime/manifest';
+import { parseManifest } from '../../src/sandbox/contract/manifest';
 import type { ConsoleEntry } from '../../src/sandbox/runtime/protocol';
-import type { SandboxManifest } from '../../src/sandbox/runtime/types';
+import type { SandboxManifest } from '../../src/sandbox/contract/manifest';
 import type { TraceEvent } from '../../src/sandbox/trace/events';
 
 const root = new URL('../../', import.meta.url).pathname;

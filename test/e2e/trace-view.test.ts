@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxManifest } from '../../src/sandbox/runtime/types';
+import type { SandboxManifest } from '../../src/sandbox/contract/manifest';
 import type { TraceEvent } from '../../src/sandbox/trace/events';
 import { harProblems } from '../../src/sandbox/trace/har-schema';
 import { launchChromium } from './helpers';

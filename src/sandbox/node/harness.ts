@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseManifest } from '../runtime/manifest.ts';
+import { parseManifest } from '../contract/manifest.ts';
 import { createSseParser } from '../http/sse-parser.ts';
 import { bodyPreview } from '../trace/events.ts';
-import type { SandboxManifest } from '../runtime/types.ts';
+import type { SandboxManifest } from '../contract/manifest.ts';
 import type { HeaderList, TraceEvent } from '../trace/events.ts';
 import { startSandbox } from './stackblitz-run.ts';
 import type { Server } from 'node:http';

@@ -1,5 +1,5 @@
 import type { PrecompiledFile } from './source-positions';
-import type { SandboxManifest } from './types';
+import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
 
 /** Console levels the sandbox shows. */

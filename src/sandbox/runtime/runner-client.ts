@@ -6,7 +6,7 @@ import {
   type RunOptions,
 } from './protocol';
 import type { PrecompiledFile } from './source-positions';
-import type { SandboxManifest } from './types';
+import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
 
 /** What a run reports back to the page, already validated. */

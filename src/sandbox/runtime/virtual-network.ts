@@ -4,7 +4,7 @@ import { EventSource as FetchEventSource } from 'eventsource';
 import { createCookieJar, type CookieJar } from '../http/cookie-jar';
 import { createSseParser } from '../http/sse-parser';
 import { reasonPhrase } from '../http/reason-phrases';
-import { type SandboxEnv, type SandboxHostModule, type SandboxPeer } from './types';
+import { type SandboxEnv, type SandboxHostModule, type SandboxPeer } from '../contract/sandbox';
 import { bodyPreview, type HeaderList, type TraceEvent } from '../trace/events';
 
 /** Internal marker: which host sent a request. Stripped before anything sees the request. */

@@ -11,7 +11,7 @@ import {
   type PageMessage,
   type RunnerMessage,
 } from './protocol';
-import { defaultParams } from './manifest';
+import { defaultParams } from '../contract/manifest';
 import {
   originalPosition,
   SandboxSyntaxError,
@@ -19,7 +19,7 @@ import {
   type CompiledFile,
 } from './source-positions';
 import type { transpile } from './transpile';
-import { virtualHostUrl, type SandboxEnv, type SandboxHostModule } from './types';
+import { virtualHostUrl, type SandboxEnv, type SandboxHostModule } from '../contract/sandbox';
 import { type TraceEvent } from '../trace/events';
 import { VirtualNetwork, type NetworkBindings, type TraceDraft } from './virtual-network';
 

@@ -5,7 +5,7 @@
 import type { Exercise, ExerciseRun } from '../runtime/exercise';
 import type { ConsoleEntry } from '../runtime/protocol';
 import { SandboxRunner, type RunCode, type RunHandle } from '../runtime/runner-client';
-import type { SandboxManifest } from '../runtime/types';
+import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
 import { ConsoleView } from './console-view';
 import { clearEdit, loadEdit, saveEdit } from './edit-storage';
@@ -420,7 +420,7 @@ export class SandboxController {
   async openInStackblitz(): Promise<void> {
     const [{ default: sdk }, { createStackblitzProject }] = await Promise.all([
       import('@stackblitz/sdk'),
-      import('../runtime/stackblitz-project'),
+      import('../export/stackblitz-project'),
     ]);
     const project = createStackblitzProject(
       this.data.id,

@@ -5,8 +5,9 @@
  */
 import runSource from '../node/stackblitz-run.ts?raw';
 import cookieJarSource from '../http/cookie-jar.ts?raw';
+import contractSource from '../contract/sandbox.ts?raw';
 import envTypes from '../../../sandboxes/sandbox-env.d.ts?raw';
-import type { SandboxManifest } from './types.ts';
+import type { SandboxManifest } from '../contract/manifest.ts';
 
 /**
  * The wiring modules copied into the project, by their path under src/sandbox/ and their name in the
@@ -15,6 +16,7 @@ import type { SandboxManifest } from './types.ts';
 const WIRING_MODULES = [
   { path: 'node/stackblitz-run.ts', name: 'run.ts', text: runSource },
   { path: 'http/cookie-jar.ts', name: 'cookie-jar.ts', text: cookieJarSource },
+  { path: 'contract/sandbox.ts', name: 'sandbox-contract.ts', text: contractSource },
 ];
 
 /**
@@ -99,8 +101,9 @@ export function createStackblitzProject(
 
   const sandboxFiles: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) {
-    // Only the sandbox's own source files: tests and the manifest are generated or left out.
-    if (name.endsWith('.ts') && !name.endsWith('.test.ts')) sandboxFiles[name] = text;
+    // Only the code that runs: tests and exercises stay with the site, the manifest is generated.
+    if (name.endsWith('.ts') && !name.endsWith('.test.ts') && name !== 'exercises.ts')
+      sandboxFiles[name] = text;
   }
 
   const packageJson = {
@@ -109,6 +112,8 @@ export function createStackblitzProject(
     type: 'module',
     description: manifest.title,
     scripts: { start: 'tsx run.ts' },
+    // sandbox-env.d.ts takes the contract's types from here, as it does in the site's repository.
+    imports: { '#contract': './sandbox-contract.ts' },
     dependencies: STACKBLITZ_DEPENDENCIES,
     devDependencies: STACKBLITZ_DEV_DEPENDENCIES,
   };
@@ -167,7 +172,8 @@ ${hostList}
 - \`sandbox.json\` — which file is which host or client
 - \`run.ts\` — the wiring: ports, a cookie jar for the client's \`fetch\` (as a browser keeps one),
   \`EventSource\` (the \`eventsource\` package) and \`WebSocket\`
-- \`sandbox-env.d.ts\` — the types of \`env\` and of a WebSocket peer
+- \`sandbox-contract.ts\` — what a host and a client export and receive: \`env\`, a WebSocket peer
+- \`sandbox-env.d.ts\` — makes \`SandboxEnv\` and \`SandboxPeer\` usable in every file without an import
 `;
 
   return {

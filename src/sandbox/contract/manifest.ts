@@ -1,4 +1,49 @@
-import type { SandboxFault, SandboxManifest, SandboxParam } from './types';
+/**
+ * `sandbox.json`, the manifest of a sandbox folder: its types and the one parser the page, the Node
+ * harness and the StackBlitz project's run.ts use. Environment-neutral.
+ */
+
+/** `sandboxes/<id>/sandbox.json`: which file is which host, and which files clients run. */
+export interface SandboxManifest {
+  /** One line shown above the code, for example "A client POSTs JSON; the server validates it". */
+  title: string;
+  /** Server-like hosts: host name → file. Each serves `fetch(request, env)` (and optional WebSocket hooks). */
+  hosts: Record<string, string>;
+  /** Clients: name → file. Each default-exports `main(target, env)`, run once per Run. */
+  clients: Record<string, string>;
+  /** The host each client's `target` URL points at. Defaults to the first host. */
+  target?: string;
+  /** Tab order of the files shown; defaults to clients, then hosts. */
+  files?: string[];
+  /**
+   * Numbers the reader can turn in the page (a poll interval, a timeout) without editing code.
+   * Code reads them as `env.params.<name>`; Node and StackBlitz runs use the defaults.
+   */
+  params?: Record<string, SandboxParam>;
+  /** Fault buttons shown above the trace, for example "Drop the stream" or "Restart server". */
+  faults?: SandboxFault[];
+  /**
+   * Emulates a browser's HTTP/1.1 limit of open connections per client and host (browsers use 6):
+   * a request beyond it waits until one finishes. Unset means no limit.
+   */
+  connectionLimit?: number;
+}
+
+/** A number the reader can change before a run (see `SandboxManifest.params`). */
+export interface SandboxParam {
+  label: string;
+  default: number;
+  min: number;
+  max: number;
+  step?: number;
+}
+
+/** A fault button: cut every open connection of a host or client, or restart a host (its memory is lost). */
+export interface SandboxFault {
+  kind: 'drop-connections' | 'restart-host';
+  host: string;
+  label: string;
+}
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 const FILE = /^[a-z0-9][a-z0-9.-]*\.ts$/;

@@ -9,7 +9,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxInNode, type HarnessLog } from '../node/harness.ts';
-import { parseManifest } from './manifest.ts';
+import { parseManifest } from '../contract/manifest.ts';
 import {
   createStackblitzProject,
   flattenImports,
@@ -63,6 +63,7 @@ describe('createStackblitzProject', () => {
         'cookie-jar.ts',
         'package.json',
         'run.ts',
+        'sandbox-contract.ts',
         'sandbox-env.d.ts',
         'sandbox.json',
         'server.ts',
@@ -107,6 +108,13 @@ describe('createStackblitzProject', () => {
       ),
     ).toBe(true);
     expect(project.files['cookie-jar.ts']).not.toMatch(/from '/);
+    // The contract is the repository's, and sandbox-env.d.ts finds it through the same alias.
+    expect(project.files['sandbox-contract.ts']).toBe(
+      readFileSync(join(root, 'src/sandbox/contract/sandbox.ts'), 'utf8'),
+    );
+    expect(JSON.parse(project.files['package.json'] ?? '').imports).toEqual({
+      '#contract': './sandbox-contract.ts',
+    });
   });
 
   it('refuses to export wiring that imports a repository file the project does not carry', () => {
@@ -126,6 +134,29 @@ describe('createStackblitzProject', () => {
     const version = execFileSync('node', ['--version'], { env: node20Env, encoding: 'utf8' });
     expect(version.trim()).toMatch(/^v20\./);
   });
+
+  it('type-checks as exported: sandbox files see SandboxEnv and SandboxPeer from the contract', () => {
+    const { manifest, files } = readSandbox('push');
+    const project = createStackblitzProject('push', manifest, files);
+    const out = mkdtempSync(join(tmpdir(), 'stackblitz-types-'));
+    temps.push(out);
+    for (const [name, text] of Object.entries(project.files)) writeFileSync(join(out, name), text);
+    symlinkSync(join(installed, 'node_modules'), join(out, 'node_modules'), 'dir');
+    const tsc = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', out],
+      {
+        encoding: 'utf8',
+      },
+    );
+    // Only the sandbox's files and the contract: run.ts passes Node 24 options that Node 20's
+    // types do not declare (shouldUpgradeCallback), which Node 20 ignores at run time.
+    const ours = [...Object.keys(files), 'sandbox-env.d.ts', 'sandbox-contract.ts'];
+    const errors = `${tsc.stdout}${tsc.stderr}`
+      .split('\n')
+      .filter((line) => ours.some((name) => line.includes(`/${name}(`)) || line.includes('TS5'));
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   // Every sandbox, plus the harness fixtures that use the fallbacks Node 20 needs (EventSource and
   // WebSocket from packages, cookies through the wrapped fetch).

@@ -65,6 +65,7 @@ describe('createStackblitzProject', () => {
         'run.ts',
         'sandbox-contract.ts',
         'sandbox-env.d.ts',
+        'sandbox-manifest.ts',
         'sandbox.json',
         'server.ts',
         'tsconfig.json',
@@ -75,12 +76,12 @@ describe('createStackblitzProject', () => {
     expect(project.files['sandbox-env.d.ts']).toBe(
       readFileSync(join(root, 'sandboxes/sandbox-env.d.ts'), 'utf8'),
     );
-    // run.ts is the repository's wiring with only its import of the cookie jar pointed beside it.
+    // run.ts is the repository's wiring with only its imports pointed at the copies beside it.
     expect(project.files['run.ts']).toBe(
-      readFileSync(join(root, 'src/sandbox/node/stackblitz-run.ts'), 'utf8').replace(
-        "from '../http/cookie-jar.ts'",
-        "from './cookie-jar.ts'",
-      ),
+      readFileSync(join(root, 'src/sandbox/node/stackblitz-run.ts'), 'utf8')
+        .replace("from '../http/cookie-jar.ts'", "from './cookie-jar.ts'")
+        .replace("from '../contract/sandbox.ts'", "from './sandbox-contract.ts'")
+        .replace("from '../contract/manifest.ts'", "from './sandbox-manifest.ts'"),
     );
     const pkg = JSON.parse(project.files['package.json'] ?? '') as {
       scripts: Record<string, string>;
@@ -94,7 +95,7 @@ describe('createStackblitzProject', () => {
     expect(project.files['cookie-jar.ts']).toBe(
       readFileSync(join(root, 'src/sandbox/http/cookie-jar.ts'), 'utf8'),
     );
-    // run.ts imports only Node built-ins, the pinned packages and the cookie jar beside it.
+    // run.ts imports only Node built-ins, the pinned packages and the modules beside it.
     const imports = [...(project.files['run.ts'] ?? '').matchAll(/from '([^']+)'/g)].map(
       (match) => match[1],
     );
@@ -104,13 +105,18 @@ describe('createStackblitzProject', () => {
           name?.startsWith('node:') ||
           name === 'ws' ||
           name === 'eventsource' ||
-          name === './cookie-jar.ts',
+          ['./cookie-jar.ts', './sandbox-contract.ts', './sandbox-manifest.ts'].includes(
+            name ?? '',
+          ),
       ),
     ).toBe(true);
     expect(project.files['cookie-jar.ts']).not.toMatch(/from '/);
     // The contract is the repository's, and sandbox-env.d.ts finds it through the same alias.
     expect(project.files['sandbox-contract.ts']).toBe(
       readFileSync(join(root, 'src/sandbox/contract/sandbox.ts'), 'utf8'),
+    );
+    expect(project.files['sandbox-manifest.ts']).toBe(
+      readFileSync(join(root, 'src/sandbox/contract/manifest.ts'), 'utf8'),
     );
     expect(JSON.parse(project.files['package.json'] ?? '').imports).toEqual({
       '#contract': './sandbox-contract.ts',

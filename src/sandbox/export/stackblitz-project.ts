@@ -6,6 +6,7 @@
 import runSource from '../node/stackblitz-run.ts?raw';
 import cookieJarSource from '../http/cookie-jar.ts?raw';
 import contractSource from '../contract/sandbox.ts?raw';
+import manifestSource from '../contract/manifest.ts?raw';
 import envTypes from '../../../sandboxes/sandbox-env.d.ts?raw';
 import type { SandboxManifest } from '../contract/manifest.ts';
 
@@ -17,6 +18,7 @@ const WIRING_MODULES = [
   { path: 'node/stackblitz-run.ts', name: 'run.ts', text: runSource },
   { path: 'http/cookie-jar.ts', name: 'cookie-jar.ts', text: cookieJarSource },
   { path: 'contract/sandbox.ts', name: 'sandbox-contract.ts', text: contractSource },
+  { path: 'contract/manifest.ts', name: 'sandbox-manifest.ts', text: manifestSource },
 ];
 
 /**
@@ -173,6 +175,7 @@ ${hostList}
 - \`run.ts\` — the wiring: ports, a cookie jar for the client's \`fetch\` (as a browser keeps one),
   \`EventSource\` (the \`eventsource\` package) and \`WebSocket\`
 - \`sandbox-contract.ts\` — what a host and a client export and receive: \`env\`, a WebSocket peer
+- \`sandbox-manifest.ts\` — the shape of \`sandbox.json\` and the default values of its params
 - \`sandbox-env.d.ts\` — makes \`SandboxEnv\` and \`SandboxPeer\` usable in every file without an import
 `;
 

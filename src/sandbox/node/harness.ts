@@ -9,12 +9,12 @@ import { parseManifest } from '../contract/manifest.ts';
 import { createSseParser } from '../http/sse-parser.ts';
 import { bodyPreview } from '../trace/events.ts';
 import type { SandboxManifest } from '../contract/manifest.ts';
+import type { SandboxHostModule } from '../contract/sandbox.ts';
 import type { HeaderList, TraceEvent } from '../trace/events.ts';
 import { startSandbox } from './stackblitz-run.ts';
 import type { Server } from 'node:http';
 import type {
   ExchangeObserver,
-  HostModule,
   Level,
   RunManifest,
   SocketObserver,
@@ -39,7 +39,7 @@ export interface HarnessOptions {
   /** Values for the sandbox's params, as a reader would set them in the page (default: their defaults). */
   params?: Record<string, number>;
   /** Wraps each host module as it is loaded (serve mode adds CORS headers this way). */
-  wrapHost?: (module: HostModule) => HostModule;
+  wrapHost?: (module: SandboxHostModule) => SandboxHostModule;
 }
 
 export interface HarnessResult {

@@ -3,7 +3,7 @@
  * EventSource against `npm run sandbox -- <id> --serve`. The harness adds the headers around each
  * host, so the chapters' code stays free of them (decision 0013).
  */
-import type { HostModule } from './stackblitz-run.ts';
+import type { SandboxHostModule } from '../contract/sandbox.ts';
 
 /** Headers every answer gets: any origin may read it, and all of its headers (Location, ETag …). */
 export const CORS_HEADERS = {
@@ -19,7 +19,7 @@ export const CORS_HEADERS = {
  * @example
  * const served = withCors(module); // (await served.fetch(request, env)).headers.get('access-control-allow-origin') === '*'
  */
-export function withCors(module: HostModule): HostModule {
+export function withCors(module: SandboxHostModule): SandboxHostModule {
   return {
     ...module,
     async fetch(request, env) {

@@ -20,62 +20,19 @@ import { formatWithOptions } from 'node:util';
 import { WebSocketServer, WebSocket as WsWebSocket } from 'ws';
 import type { WebSocket as WsSocket } from 'ws';
 import { EventSource as FetchEventSource } from 'eventsource';
+import { defaultParams, type SandboxManifest } from '../contract/manifest.ts';
+import type {
+  SandboxClientMain,
+  SandboxEnv,
+  SandboxHostModule,
+  SandboxPeer,
+} from '../contract/sandbox.ts';
 import { createCookieJar, type CookieJar } from '../http/cookie-jar.ts';
 
 export type Level = 'log' | 'info' | 'warn' | 'error';
 
-/** The URLs of every host in this run and the manifest's params (the sandbox code calls this `SandboxEnv`). */
-export interface HostEnv {
-  hosts: Record<string, URL>;
-  /** Outside the page nobody turns the knobs, so each param has its default value. */
-  params: Record<string, number>;
-}
-
-/** The server side of one WebSocket connection (the sandbox code calls this `SandboxPeer`). */
-export interface HostPeer {
-  readonly id: string;
-  readonly url: URL;
-  send(data: string | ArrayBuffer | Uint8Array): void;
-  close(code?: number, reason?: string): void;
-}
-
-/** What a host file default-exports. */
-export interface HostModule {
-  fetch(request: Request, env: HostEnv): Response | Promise<Response>;
-  websocket?: {
-    open?(peer: HostPeer, env: HostEnv): void | Promise<void>;
-    message?(peer: HostPeer, data: string | ArrayBuffer, env: HostEnv): void | Promise<void>;
-    close?(peer: HostPeer, code: number, reason: string, env: HostEnv): void | Promise<void>;
-  };
-}
-
-/** What a client file default-exports. */
-export type ClientMain = (target: URL, env: HostEnv) => unknown;
-
-/** sandbox.json: host name → file, client name → file, and the host clients talk to. */
-export interface RunManifest {
-  hosts: Record<string, string>;
-  clients: Record<string, string>;
-  target?: string;
-  params?: Record<string, { default: number }>;
-}
-
-/**
- * The default value of each param in a manifest, ignoring malformed entries.
- *
- * @example
- * paramDefaults({ params: { intervalMs: { label: 'Poll every', default: 500, min: 100, max: 5000 } } });
- * // { intervalMs: 500 }
- */
-export function paramDefaults(manifest: { params?: unknown }): Record<string, number> {
-  const params: Record<string, number> = {};
-  if (typeof manifest.params !== 'object' || manifest.params === null) return params;
-  for (const [name, param] of Object.entries(manifest.params as Record<string, unknown>)) {
-    const value = (param as { default?: unknown } | null)?.default;
-    if (typeof value === 'number' && Number.isFinite(value)) params[name] = value;
-  }
-  return params;
-}
+/** sandbox.json as run.ts reads it: which file is which host or client, and the params. */
+export type RunManifest = Pick<SandboxManifest, 'hosts' | 'clients' | 'target' | 'params'>;
 
 /** Observes one HTTP exchange at the socket (the harness records it as a trace). */
 export interface ExchangeObserver {
@@ -384,8 +341,8 @@ export function installRunGlobals(): void {
 export function createHostServer(options: {
   host: string;
   run: RunScope;
-  getModule: () => HostModule;
-  getEnv: () => HostEnv;
+  getModule: () => SandboxHostModule;
+  getEnv: () => SandboxEnv;
   observer?: WireObserver;
 }): http.Server {
   const { host, run, getModule, getEnv, observer } = options;
@@ -535,7 +492,7 @@ export function createHostServer(options: {
       url.protocol = 'ws:';
       const watcher = observer?.socket({ host, from, url: url.href });
       let closedByHost = false;
-      const peer: HostPeer = {
+      const peer: SandboxPeer = {
         id: watcher?.id ?? `peer-${++peers}`,
         url,
         send(data) {
@@ -667,7 +624,7 @@ export function formatError(error: unknown): string {
 
 export interface StartedSandbox {
   ports: Record<string, number>;
-  env: HostEnv;
+  env: SandboxEnv;
   /** Runs every client's main() and resolves when all have settled (or the timeout passed). */
   runClients(timeoutMs?: number): Promise<void>;
   /** Closes client EventSources and WebSockets, and waits up to `ms` for servers to see it. */
@@ -700,7 +657,7 @@ export async function startSandbox(options: {
   /** Param values that override the manifest's defaults. */
   params?: Record<string, number>;
   /** Wraps each host module as it is loaded (serve mode adds CORS headers this way). */
-  wrapHost?: (module: HostModule) => HostModule;
+  wrapHost?: (module: SandboxHostModule) => SandboxHostModule;
 }): Promise<StartedSandbox> {
   installRunGlobals();
   const { dir, manifest, observer } = options;
@@ -722,26 +679,26 @@ export async function startSandbox(options: {
     closeables: new Set(),
   };
   const hostNames = Object.keys(manifest.hosts);
-  const modules: Record<string, HostModule> = {};
+  const modules: Record<string, SandboxHostModule> = {};
   const loadHosts = async (): Promise<void> => {
     for (const name of hostNames) {
-      const module = await load<HostModule>(manifest.hosts[name] ?? '', name);
+      const module = await load<SandboxHostModule>(manifest.hosts[name] ?? '', name);
       modules[name] = options.wrapHost?.(module) ?? module;
     }
   };
   await loadHosts();
-  const clients: Record<string, ClientMain> = {};
+  const clients: Record<string, SandboxClientMain> = {};
   for (const [name, file] of Object.entries(manifest.clients))
-    clients[name] = await load<ClientMain>(file, name);
+    clients[name] = await load<SandboxClientMain>(file, name);
 
-  const env: HostEnv = { hosts: {}, params: { ...paramDefaults(manifest), ...options.params } };
+  const env: SandboxEnv = { hosts: {}, params: { ...defaultParams(manifest), ...options.params } };
   const ports: Record<string, number> = {};
   const servers: http.Server[] = [];
   for (const name of hostNames) {
     const server = createHostServer({
       host: name,
       run,
-      getModule: () => modules[name] as HostModule,
+      getModule: () => modules[name] as SandboxHostModule,
       getEnv: () => env,
       observer,
     });

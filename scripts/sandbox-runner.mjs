@@ -45,8 +45,9 @@ export async function buildRunner() {
     '<!doctype html><html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${RUNNER_CSP}">`,
     '<title>Sandbox runner</title></head><body>',
-    // One binding for the large string, so the bundler never pastes it twice.
-    `<script>var SANDBOX_WORKER_SOURCE=${inlineSafe(JSON.stringify(worker))};</script>`,
+    // One binding for the large string, so the bundler never pastes it twice. The worker runtime is
+    // a function of the private port the frame hands it (see frame-main.ts).
+    `<script>var SANDBOX_WORKER_SOURCE=${inlineSafe(JSON.stringify(`function(BCP_PORT){${worker}}`))};</script>`,
     `<script>${inlineSafe(frame)}</script>`,
     '</body></html>',
   ].join('');

@@ -41,7 +41,10 @@ export interface RuntimePageServer {
  * Starts `/` (the bare page, exposing `window.SandboxRuntime.{SandboxRunner, TraceView}` and an
  * empty `#trace` region), `/runner.html` and `/transpiler.js`.
  */
-export async function startRuntimePage(): Promise<RuntimePageServer> {
+export async function startRuntimePage(
+  /** Further documents to serve, by path (for example a hostile stand-in for the runner). */
+  extra: Record<string, string> = {},
+): Promise<RuntimePageServer> {
   const [runner, transpiler] = await Promise.all([buildRunner(), buildTranspiler()]);
   const bundle = await build({
     stdin: {
@@ -65,7 +68,8 @@ export { TraceView } from './src/sandbox/ui/trace-view.ts';`,
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
       return void response.end(transpiler.js);
     }
-    const body = request.url?.startsWith('/runner.html') ? runner.html : page;
+    const path = request.url?.split(/[?#]/)[0] ?? '/';
+    const body = extra[path] ?? (path === '/runner.html' ? runner.html : page);
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(body);
   });

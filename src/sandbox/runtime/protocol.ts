@@ -1,6 +1,7 @@
 import type { PrecompiledFile } from './source-positions';
 import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
+import { isTraceEvent } from './trace-check';
 
 /** Console levels the sandbox shows. */
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error';
@@ -43,20 +44,87 @@ export type ControlAction =
   | { kind: 'restart-host'; host: string }
   | { kind: 'set-latency'; latencyMs: number };
 
-/** Worker → frame → page (the frame forwards these unchanged, and adds `killed`). */
+/**
+ * Why the frame or the page ended a run. The page words each one itself, so no text from the
+ * runner ever appears as the runtime speaking.
+ */
+export type StopCause =
+  /** The reader pressed Stop, ran again, or reset. */
+  | 'stop'
+  /** The worker's event loop stopped answering (an endless loop). */
+  | 'silent'
+  /** The worker never answered after it was created. */
+  | 'no-start'
+  /** The worker died (an error outside reader code, or the engine ran out of memory). */
+  | 'crash'
+  /** The run went over the memory ceiling. */
+  | 'memory'
+  /** The page stopped hearing from the runner frame (its process died, or it was navigated away). */
+  | 'runner-lost';
+
+const STOP_CAUSES: ReadonlySet<string> = new Set<StopCause>([
+  'stop',
+  'silent',
+  'no-start',
+  'crash',
+  'memory',
+  'runner-lost',
+]);
+
+/** The handshake the runner frame posts to its parent window, with the page's end of the channel. */
+export interface ReadyMessage {
+  type: 'bcp-ready';
+  /** The secret the page put in the runner URL's fragment: only the real runner document knows it. */
+  secret: string;
+}
+
+/** Frame → page, over the private channel. `run` is always stamped by the frame, never by a worker. */
 export type RunnerMessage =
-  | { type: 'ready' }
+  /** The frame is alive; sent every FRAME_BEAT_MS whether or not a run is going on. */
+  | { type: 'beat' }
   | { type: 'started'; run: number }
   | { type: 'console'; run: number; entries: ConsoleEntry[] }
   | { type: 'dropped'; run: number; count: number }
   | { type: 'trace'; run: number; events: TraceEvent[] }
   | { type: 'finished'; run: number; ok: boolean }
-  | { type: 'killed'; run: number; reason: string };
+  | { type: 'ended'; run: number; cause: StopCause };
 
+/**
+ * Worker → frame, over a MessagePort the frame hands the worker before any reader code exists.
+ * Reader code shares the worker's global scope but never gets this port, so these cannot be forged
+ * with `self.postMessage` (the frame drops everything that arrives that way).
+ */
+export type WorkerMessage =
+  /** The worker's event loop is alive. `heapBytes`: JS heap in use, where the engine tells. */
+  | { type: 'beat'; heapBytes?: number }
+  | { type: 'console'; entries: ConsoleEntry[] }
+  | { type: 'dropped'; count: number }
+  | { type: 'trace'; events: TraceEvent[] }
+  | { type: 'finished'; ok: boolean }
+  /** The runtime refused an allocation over the memory ceiling. */
+  | { type: 'over-memory' };
+
+const WORKER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
+  'beat',
+  'console',
+  'dropped',
+  'trace',
+  'finished',
+  'over-memory',
+]);
+
+/** How often the frame tells the page it is alive. */
+export const FRAME_BEAT_MS = 250;
 /** Most console entries or trace events one message may carry; anything bigger is a bug or an attack. */
 export const MAX_BATCH = 5000;
 /** Longest console line kept, in characters. */
 export const MAX_LINE = 10_000;
+/** Console lines shown per run; later ones are only counted (enforced in the worker and again in the page). */
+export const MAX_CONSOLE_LINES = 1000;
+/** Trace events kept per run; the diagram stays readable and memory bounded. */
+export const MAX_TRACE_EVENTS = 50_000;
+/** Distinct host names a run's trace may name; more would flood the diagram's lanes. */
+export const MAX_TRACE_HOSTS = 64;
 
 const LEVELS = new Set(['log', 'info', 'warn', 'error']);
 
@@ -66,69 +134,61 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isRunId = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value > 0;
 
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 40;
+
 function isConsoleEntry(value: unknown): value is ConsoleEntry {
   return (
     isRecord(value) &&
     typeof value.host === 'string' &&
+    value.host.length > 0 &&
     value.host.length <= 64 &&
     typeof value.level === 'string' &&
     LEVELS.has(value.level) &&
     typeof value.text === 'string' &&
     value.text.length <= MAX_LINE + 64 &&
-    typeof value.t === 'number'
+    typeof value.t === 'number' &&
+    Number.isFinite(value.t)
   );
 }
 
-function isTraceEvent(value: unknown): value is TraceEvent {
-  return (
-    isRecord(value) &&
-    typeof value.kind === 'string' &&
-    typeof value.exchange === 'string' &&
-    typeof value.from === 'string' &&
-    typeof value.to === 'string' &&
-    typeof value.t === 'number'
-  );
-}
+const isBatch = (value: unknown): value is unknown[] =>
+  Array.isArray(value) && value.length <= MAX_BATCH;
 
 /**
- * Checks a message that arrived from the sandbox frame. Returns it typed, or undefined for anything
- * that is not exactly one of the shapes above: the frame runs untrusted code's neighbours, so the page
- * trusts nothing it sends.
+ * Checks a message that arrived from the runner frame. Returns it typed, or undefined for anything
+ * that is not exactly one of the shapes above: the page trusts nothing the frame sends.
  */
 export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
   if (!isRecord(data) || typeof data.type !== 'string') return undefined;
+  if (data.type === 'beat') return { type: 'beat' };
+  if (!isRunId(data.run)) return undefined;
+  const run = data.run;
   switch (data.type) {
-    case 'ready':
-      return { type: 'ready' };
     case 'started':
-      return isRunId(data.run) ? { type: 'started', run: data.run } : undefined;
+      return { type: 'started', run };
     case 'console':
-      return isRunId(data.run) &&
-        Array.isArray(data.entries) &&
-        data.entries.length <= MAX_BATCH &&
-        data.entries.every(isConsoleEntry)
-        ? { type: 'console', run: data.run, entries: data.entries }
+      return isBatch(data.entries) && data.entries.every(isConsoleEntry)
+        ? { type: 'console', run, entries: data.entries }
         : undefined;
     case 'dropped':
-      return isRunId(data.run) && typeof data.count === 'number' && data.count >= 0
-        ? { type: 'dropped', run: data.run, count: data.count }
-        : undefined;
+      return isCount(data.count) ? { type: 'dropped', run, count: data.count } : undefined;
     case 'trace':
-      return isRunId(data.run) &&
-        Array.isArray(data.events) &&
-        data.events.length <= MAX_BATCH &&
-        data.events.every(isTraceEvent)
-        ? { type: 'trace', run: data.run, events: data.events }
+      return isBatch(data.events) && data.events.every(isTraceEvent)
+        ? { type: 'trace', run, events: data.events }
         : undefined;
     case 'finished':
-      return isRunId(data.run) && typeof data.ok === 'boolean'
-        ? { type: 'finished', run: data.run, ok: data.ok }
-        : undefined;
-    case 'killed':
-      return isRunId(data.run) && typeof data.reason === 'string' && data.reason.length < 500
-        ? { type: 'killed', run: data.run, reason: data.reason }
+      return typeof data.ok === 'boolean' ? { type: 'finished', run, ok: data.ok } : undefined;
+    case 'ended':
+      return typeof data.cause === 'string' && STOP_CAUSES.has(data.cause)
+        ? { type: 'ended', run, cause: data.cause as StopCause }
         : undefined;
     default:
       return undefined;
   }
+}
+
+/** The frame's first filter on what a worker sends: a known type, or dropped. The page checks the rest. */
+export function isWorkerMessage(data: unknown): data is WorkerMessage {
+  return isRecord(data) && typeof data.type === 'string' && WORKER_MESSAGE_TYPES.has(data.type);
 }

@@ -1,25 +1,43 @@
+/**
+ * The page's side of the sandbox runner. Lifecycle (threat model: decisions/0025):
+ *
+ * 1. `connect()` creates one hidden `<iframe sandbox="allow-scripts">` per page, its URL carrying a
+ *    fresh random secret in the fragment, and waits for the frame's `bcp-ready` window message: it
+ *    must come from that frame's window and carry the secret, and it brings the private port.
+ *    Nothing is ever posted to the frame's window, so a document that replaced the runner gets nothing.
+ * 2. Every message on the port is validated by kind (`parseRunnerMessage`), matched to a live run,
+ *    and held to per-run caps here: console lines, trace events and host names.
+ * 3. The frame beats every FRAME_BEAT_MS. When the page hears nothing for LIVENESS_LIMIT_MS, the
+ *    runner is taken as lost: live runs end with a message, the frame is removed, and the next
+ *    `connect()` builds a fresh one.
+ */
 import {
+  MAX_CONSOLE_LINES,
+  MAX_TRACE_EVENTS,
+  MAX_TRACE_HOSTS,
   parseRunnerMessage,
   type ConsoleEntry,
   type ControlAction,
   type PageMessage,
+  type ReadyMessage,
   type RunOptions,
+  type StopCause,
 } from './protocol';
 import type { PrecompiledFile } from './source-positions';
 import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
 
-/** What a run reports back to the page, already validated. */
+/** What a run reports back to the page, already validated and capped. */
 export interface RunHandlers {
   onStarted?(): void;
   onConsole?(entries: ConsoleEntry[]): void;
-  /** Total console lines dropped so far in this run (the cap was reached). */
+  /** Total console lines not shown so far in this run (the cap was reached). */
   onDropped?(count: number): void;
   onTrace?(events: TraceEvent[]): void;
   /** The run ended by itself: every client's main() settled. */
   onFinished?(ok: boolean): void;
-  /** The run was ended from outside: Stop, the watchdog, or a crash. */
-  onKilled?(reason: string): void;
+  /** The run was ended from outside: Stop, the watchdog, a crash, or a lost runner. */
+  onKilled?(reason: string, cause: StopCause): void;
 }
 
 /** Compiled code for unedited files, and the transpiler when some file was edited. */
@@ -34,55 +52,124 @@ export interface RunHandle {
   control(action: ControlAction): void;
 }
 
+/** How long after the frame's load event the page still waits for its handshake. */
+const READY_GRACE_MS = 1000;
+
+/** With no message from the frame for this long (it beats every 250 ms), the runner is lost. */
+export const LIVENESS_LIMIT_MS = 3000;
+
+/** What the page says for each way a run can be ended from outside. */
+export const STOP_MESSAGES: Record<StopCause, string> = {
+  stop: 'Stopped.',
+  silent:
+    'Stopped: the code kept the sandbox busy for 1.7 s without a break (an endless loop?). Everything this run started has ended; press Run to start again.',
+  'no-start': 'The sandbox did not start within 10 s. Press Run to try again.',
+  crash:
+    'The sandbox crashed (it may have run out of memory). Everything this run started has ended; press Run to start again.',
+  memory:
+    'Stopped: the code used more than 1 GB of memory. Everything this run started has ended; press Run to start again.',
+  'runner-lost':
+    'The sandbox stopped answering (its process may have crashed or run out of memory). A fresh sandbox starts when you press Run.',
+};
+
+/** A live run's handlers and what the page has accepted from it so far. */
+interface RunState {
+  handlers: RunHandlers;
+  lines: number;
+  /** Console lines the worker reported as not sent, and lines this page refused over the cap. */
+  workerDropped: number;
+  pageDropped: number;
+  events: number;
+  hosts: Set<string>;
+}
+
 let nextRun = 1;
 
+/** A fresh secret for the runner URL's fragment: 128 random bits as hex. */
+function newSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function createFrame(src: string): HTMLIFrameElement {
+  const frame = document.createElement('iframe');
+  // No allow-same-origin: the frame gets an opaque origin and cannot touch this page or its storage.
+  frame.setAttribute('sandbox', 'allow-scripts');
+  frame.setAttribute('aria-hidden', 'true');
+  frame.tabIndex = -1;
+  frame.title = 'Sandbox runner';
+  frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
+  frame.src = src;
+  return frame;
+}
+
 /**
- * The page's side of the sandbox: one hidden opaque-origin iframe per page, reached only through a
- * private MessagePort. Every message from it is validated and matched to a live run.
+ * One runner frame per page, reached only through the private port it handed over.
  *
  * @example
  * const runner = await SandboxRunner.connect(new URL('/_sandbox/runner-abc.html', location.href));
- * runner.run(manifest, files, { latencyMs: 0 }, { onConsole: (lines) => show(lines) });
+ * runner.run(manifest, files, { latencyMs: 0, params: {} }, { onConsole: (lines) => show(lines) });
  */
 export class SandboxRunner {
   private static instance: Promise<SandboxRunner> | undefined;
-  private readonly handlers = new Map<number, RunHandlers>();
+  private readonly runs = new Map<number, RunState>();
+  private lastHeard = performance.now();
+  private readonly liveness: ReturnType<typeof setInterval>;
+  private readonly onVisible = (): void => {
+    // Hidden tabs throttle timers; count silence only from when the reader can see the page again.
+    if (document.visibilityState === 'visible') this.lastHeard = performance.now();
+  };
 
-  private constructor(private readonly port: MessagePort) {
+  private constructor(
+    private readonly port: MessagePort,
+    private readonly frame: HTMLIFrameElement,
+  ) {
     port.onmessage = (event) => this.receive(event.data);
+    this.liveness = setInterval(() => this.checkLiveness(), 500);
+    document.addEventListener('visibilitychange', this.onVisible);
   }
 
-  /** Creates the runner frame once per page and resolves when it is ready. */
+  /** Creates the runner frame once per page (again after it was lost) and resolves when it is ready. */
   static connect(runnerUrl: URL, timeoutMs = 15_000): Promise<SandboxRunner> {
     SandboxRunner.instance ??= new Promise<SandboxRunner>((resolve, reject) => {
-      const frame = document.createElement('iframe');
-      // No allow-same-origin: the frame gets an opaque origin and cannot touch this page or its storage.
-      frame.setAttribute('sandbox', 'allow-scripts');
-      frame.setAttribute('aria-hidden', 'true');
-      frame.tabIndex = -1;
-      frame.title = 'Sandbox runner';
-      frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
-      frame.src = runnerUrl.href;
-      const timer = setTimeout(() => {
+      const secret = newSecret();
+      const url = new URL(runnerUrl);
+      url.hash = secret;
+      const frame = createFrame(url.href);
+      let settled = false;
+      const fail = (message: string): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        window.removeEventListener('message', onMessage);
         SandboxRunner.instance = undefined;
         frame.remove();
-        reject(
-          new Error('The sandbox runner did not load. Check your connection and press Run again.'),
-        );
-      }, timeoutMs);
-      frame.addEventListener(
-        'load',
-        () => {
-          const channel = new MessageChannel();
-          channel.port1.onmessage = (event) => {
-            if (parseRunnerMessage(event.data)?.type !== 'ready') return;
-            clearTimeout(timer);
-            resolve(new SandboxRunner(channel.port1));
-          };
-          frame.contentWindow?.postMessage({ type: 'bcp-connect' }, '*', [channel.port2]);
-        },
-        { once: true },
+        reject(new Error(message));
+      };
+      const onMessage = (event: MessageEvent): void => {
+        const data = event.data as Partial<ReadyMessage> | null;
+        const port = event.ports[0];
+        // Only this page's own frame, and only the document that was given the secret, may answer.
+        if (event.source !== frame.contentWindow || data?.type !== 'bcp-ready') return;
+        if (data.secret !== secret || !port || settled) return;
+        settled = true;
+        window.removeEventListener('message', onMessage);
+        clearTimeout(timer);
+        resolve(new SandboxRunner(port, frame));
+      };
+      const timer = setTimeout(
+        () => fail('The sandbox runner did not load. Check your connection and press Run again.'),
+        timeoutMs,
       );
+      // The runner answers while it loads; a document that loaded without answering is not the
+      // runner (or refused to start), so say so soon instead of waiting for the timeout.
+      frame.addEventListener('load', () =>
+        setTimeout(
+          () => fail('The sandbox runner did not start. Press Run to try again.'),
+          READY_GRACE_MS,
+        ),
+      );
+      window.addEventListener('message', onMessage);
       document.body.append(frame);
     });
     return SandboxRunner.instance;
@@ -96,12 +183,19 @@ export class SandboxRunner {
     code: RunCode = {},
   ): RunHandle {
     const id = nextRun++;
-    this.handlers.set(id, handlers);
+    this.runs.set(id, {
+      handlers,
+      lines: 0,
+      workerDropped: 0,
+      pageDropped: 0,
+      events: 0,
+      hosts: new Set([...Object.keys(manifest.clients), ...Object.keys(manifest.hosts)]),
+    });
     this.post({ type: 'run', run: id, manifest, files, ...code, options });
     return {
       id,
       stop: () => {
-        if (this.handlers.has(id)) this.post({ type: 'stop', run: id });
+        if (this.runs.has(id)) this.post({ type: 'stop', run: id });
       },
       control: (action) => this.post({ type: 'control', run: id, action }),
     };
@@ -111,33 +205,78 @@ export class SandboxRunner {
     this.port.postMessage(message);
   }
 
+  private checkLiveness(): void {
+    if (document.visibilityState !== 'visible') return;
+    if (performance.now() - this.lastHeard > LIVENESS_LIMIT_MS) this.lose();
+  }
+
+  /** The frame went silent: end its runs with a message and let the next connect() build a new one. */
+  private lose(): void {
+    clearInterval(this.liveness);
+    document.removeEventListener('visibilitychange', this.onVisible);
+    this.port.onmessage = null;
+    this.port.close();
+    this.frame.remove();
+    SandboxRunner.instance = undefined;
+    const runs = [...this.runs.values()];
+    this.runs.clear();
+    for (const state of runs)
+      state.handlers.onKilled?.(STOP_MESSAGES['runner-lost'], 'runner-lost');
+  }
+
   private receive(data: unknown): void {
+    this.lastHeard = performance.now();
     const message = parseRunnerMessage(data);
-    if (!message || message.type === 'ready') return;
-    // Messages from a run that already ended (or never existed here) are ignored.
-    const handlers = this.handlers.get(message.run);
-    if (!handlers) return;
+    if (!message || message.type === 'beat') return;
+    // Messages for a run that already ended (or never existed here) are ignored.
+    const state = this.runs.get(message.run);
+    if (!state) return;
+    const { handlers } = state;
     switch (message.type) {
       case 'started':
-        handlers.onStarted?.();
-        break;
+        return handlers.onStarted?.();
       case 'console':
-        handlers.onConsole?.(message.entries);
-        break;
+        return this.acceptConsole(state, message.entries);
       case 'dropped':
-        handlers.onDropped?.(message.count);
-        break;
+        state.workerDropped = Math.max(state.workerDropped, message.count);
+        return handlers.onDropped?.(state.workerDropped + state.pageDropped);
       case 'trace':
-        handlers.onTrace?.(message.events);
-        break;
+        return this.acceptTrace(state, message.events);
       case 'finished':
-        this.handlers.delete(message.run);
-        handlers.onFinished?.(message.ok);
-        break;
-      case 'killed':
-        this.handlers.delete(message.run);
-        handlers.onKilled?.(message.reason);
-        break;
+        this.runs.delete(message.run);
+        return handlers.onFinished?.(message.ok);
+      case 'ended':
+        this.runs.delete(message.run);
+        return handlers.onKilled?.(STOP_MESSAGES[message.cause], message.cause);
     }
+  }
+
+  /** Passes on console lines up to the per-run cap; the rest are only counted. */
+  private acceptConsole(state: RunState, entries: ConsoleEntry[]): void {
+    const room = Math.max(0, MAX_CONSOLE_LINES - state.lines);
+    const shown = entries.slice(0, room);
+    state.lines += shown.length;
+    if (shown.length > 0) state.handlers.onConsole?.(shown);
+    if (entries.length > shown.length) {
+      state.pageDropped += entries.length - shown.length;
+      state.handlers.onDropped?.(state.workerDropped + state.pageDropped);
+    }
+  }
+
+  /** Passes on trace events up to the per-run caps on events and on distinct host names. */
+  private acceptTrace(state: RunState, events: TraceEvent[]): void {
+    const accepted: TraceEvent[] = [];
+    for (const event of events) {
+      if (state.events >= MAX_TRACE_EVENTS) break;
+      const known = state.hosts.has(event.from) && state.hosts.has(event.to);
+      if (!known) {
+        const added = new Set([event.from, event.to].filter((host) => !state.hosts.has(host)));
+        if (state.hosts.size + added.size > MAX_TRACE_HOSTS) continue;
+        for (const host of added) state.hosts.add(host);
+      }
+      state.events += 1;
+      accepted.push(event);
+    }
+    if (accepted.length > 0) state.handlers.onTrace?.(accepted);
   }
 }

@@ -5,13 +5,16 @@
  */
 import { formatConsoleArgs } from './console-format';
 import {
+  MAX_CONSOLE_LINES,
   MAX_LINE,
+  MAX_TRACE_EVENTS,
   type ConsoleEntry,
   type ConsoleLevel,
   type PageMessage,
-  type RunnerMessage,
+  type WorkerMessage,
 } from './protocol';
 import { defaultParams } from '../contract/manifest';
+import { installBufferCeiling } from './memory-ceiling';
 import {
   originalPosition,
   SandboxSyntaxError,
@@ -23,15 +26,37 @@ import { virtualHostUrl, type SandboxEnv, type SandboxHostModule } from '../cont
 import { type TraceEvent } from '../trace/events';
 import { VirtualNetwork, type NetworkBindings, type TraceDraft } from './virtual-network';
 
-type WorkerMessage = RunnerMessage | { type: 'heartbeat' };
-const post = (message: WorkerMessage): void => self.postMessage(message);
+/** The private port to the frame, handed over by the bootstrap before any reader code exists. */
+declare const BCP_PORT: MessagePort;
+const framePort = BCP_PORT;
+// Bound now, so reader code that later replaces MessagePort.prototype.postMessage never sees this port.
+const post = MessagePort.prototype.postMessage.bind(framePort) as (message: WorkerMessage) => void;
 
-// The watchdog in the frame arms on the first heartbeat, so send one before anything else runs.
-post({ type: 'heartbeat' });
-setInterval(() => post({ type: 'heartbeat' }), 100);
+/** Chromium's performance.memory getter, taken before reader code could replace it. */
+const memoryGetter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(performance), 'memory')
+  ?.get as (() => { usedJSHeapSize: number }) | undefined;
+const apply = Reflect.apply;
+/** JS heap in use, where the engine reports it (Chromium); else undefined. */
+const heapBytes = (): number | undefined =>
+  memoryGetter ? apply(memoryGetter, performance, []).usedJSHeapSize : undefined;
 
-// In an opaque origin these throw or misbehave on access; reader code gets a clear `undefined` instead.
-for (const name of ['indexedDB', 'caches', 'localStorage', 'sessionStorage']) {
+// The frame's watchdog hears these from the worker's creation on: a silence means the loop is blocked.
+const beat = (): void => post({ type: 'beat', heapBytes: heapBytes() });
+beat();
+setInterval(beat, 100);
+
+installBufferCeiling(() => post({ type: 'over-memory' }));
+
+// In an opaque origin these throw or misbehave on access; reader code gets a clear `undefined`
+// instead. Nested workers are not offered: they would escape the watchdog.
+for (const name of [
+  'indexedDB',
+  'caches',
+  'localStorage',
+  'sessionStorage',
+  'Worker',
+  'SharedWorker',
+]) {
   try {
     Object.defineProperty(self, name, { value: undefined, configurable: true });
   } catch {
@@ -39,10 +64,6 @@ for (const name of ['indexedDB', 'caches', 'localStorage', 'sessionStorage']) {
   }
 }
 
-/** Console lines shown per run before the rest are only counted. */
-const MAX_CONSOLE_LINES = 1000;
-/** Trace events kept per run; the diagram stays readable and memory bounded. */
-const MAX_TRACE_EVENTS = 50_000;
 const FLUSH_MS = 40;
 const WRAPPER_PARAMS = [
   'exports',
@@ -83,11 +104,9 @@ function scheduleFlush(): void {
 function flush(): void {
   flushTimer = undefined;
   lastFlush = performance.now();
-  if (consoleQueue.length > 0)
-    post({ type: 'console', run: runId, entries: consoleQueue.splice(0, 1000) });
-  if (dropped > 0) post({ type: 'dropped', run: runId, count: dropped });
-  if (traceQueue.length > 0)
-    post({ type: 'trace', run: runId, events: traceQueue.splice(0, 1000) });
+  if (consoleQueue.length > 0) post({ type: 'console', entries: consoleQueue.splice(0, 1000) });
+  if (dropped > 0) post({ type: 'dropped', count: dropped });
+  if (traceQueue.length > 0) post({ type: 'trace', events: traceQueue.splice(0, 1000) });
   if (consoleQueue.length > 0 || traceQueue.length > 0) scheduleFlush();
 }
 
@@ -246,7 +265,6 @@ async function startRun(message: Extract<PageMessage, { type: 'run' }>): Promise
   runId = message.run;
   startedAt = performance.now();
   const { manifest, files } = message;
-  post({ type: 'started', run: runId });
 
   for (const [host, file] of [
     ...Object.entries(manifest.hosts),
@@ -335,16 +353,15 @@ function finish(ok: boolean): void {
   // Let responses already on the wire reach the trace before the frame ends this worker.
   setTimeout(() => {
     flush();
-    post({ type: 'finished', run: runId, ok });
+    post({ type: 'finished', ok });
   }, 30);
 }
 
-self.onmessage = (event: MessageEvent<PageMessage>) => {
+framePort.onmessage = (event: MessageEvent<PageMessage>) => {
   const message = event.data;
   if (message.type === 'run') {
-    // A spare worker's first heartbeat went out before the frame listened: arm the watchdog now,
-    // before reader code can block this thread.
-    post({ type: 'heartbeat' });
+    // A spare worker last beat before its run arrived: beat now, before reader code can block us.
+    beat();
     consoleQueue = [];
     traceQueue = [];
     consoleCount = 0;

@@ -334,13 +334,13 @@ export class SandboxController {
             ok ? `Finished in ${elapsed} ms` : `Ended with an error after ${elapsed} ms`,
           );
         },
-        onKilled: (reason) => {
+        onKilled: (reason, cause) => {
           if (!this.isCurrent(handle)) return;
           this.current = undefined;
           this.traceView.finish();
           this.emit('sandbox:end', { ok: false, killed: true });
           void this.checkExercises({ ok: false, ...this.runLog });
-          const byReader = reason === 'Stopped.';
+          const byReader = cause === 'stop';
           this.consoleView.system(
             byReader ? 'Stopped. Everything this run started has ended.' : reason,
             byReader ? 'info' : 'error',

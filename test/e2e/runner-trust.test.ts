@@ -1,0 +1,117 @@
+/**
+ * The page trusts nothing the runner sends (decisions/0025): a stand-in runner that completes the
+ * handshake and then floods and forges is held to per-run caps and per-kind checks in the page, in
+ * Chromium. What reaches the page's handlers is what a real run could have produced, and no more.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { MAX_CONSOLE_LINES, MAX_TRACE_HOSTS } from '../../src/sandbox/runtime/protocol';
+import { launchChromium } from './helpers';
+import { inlineSandbox, startRuntimePage, type RuntimePageServer } from './runtime-page';
+
+/** Answers the handshake as the real runner does, then sends what compromised runtime code could. */
+const HOSTILE_RUNNER = `<!doctype html><title>hostile runner</title><script>
+const channel = new MessageChannel();
+const port = channel.port1;
+parent.postMessage({ type: 'bcp-ready', secret: location.hash.slice(1) }, location.origin, [channel.port2]);
+setInterval(() => port.postMessage({ type: 'beat' }), 250);
+const line = (i) => ({ host: 'client', level: 'log', text: 'line ' + i, t: i });
+const batch = (length, make) => Array.from({ length }, (_, i) => make(i));
+port.onmessage = ({ data }) => {
+  if (data.type !== 'run') return;
+  const run = data.run;
+  port.postMessage({ type: 'started', run });
+  // A million console lines, 5,000 at a time.
+  for (let k = 0; k < 200; k++) port.postMessage({ type: 'console', run, entries: batch(5000, (i) => line(k * 5000 + i)) });
+  // Batches over the size limit, and lines of the wrong shape, are dropped whole.
+  port.postMessage({ type: 'console', run, entries: batch(5001, line) });
+  port.postMessage({ type: 'console', run, entries: [{ host: 'client', level: 'html', text: 'x', t: 0 }] });
+  // 5,000 new host names in one message.
+  port.postMessage({ type: 'trace', run, events: batch(5000, (i) => ({ kind: 'abort', t: i, exchange: 'flood' + i, from: 'host' + i, to: 'server' })) });
+  // Malformed events, each alone.
+  for (const event of [
+    { kind: 'request', t: 1, exchange: 'bad1', from: 'client', to: 'server', method: 'GET', url: 'x', headers: 'x', bodySize: 0, bodyPreview: '' },
+    { kind: 'response', t: 1, exchange: 'bad2', from: 'server', to: 'client', status: '200', statusText: 'OK', headers: [] },
+    { kind: 'made-up', t: 1, exchange: 'bad3', from: 'client', to: 'server' },
+    { kind: 'ws-message', t: 1, exchange: 'bad4', from: 'client', to: 'server', size: 1, preview: 'x'.repeat(100000), binary: false },
+    { kind: 'abort', t: 1, exchange: 'bad5', from: { toString: 'x' }, to: 'server' },
+  ]) port.postMessage({ type: 'trace', run, events: [event] });
+  port.postMessage({ type: 'trace', run, events: [{ kind: 'abort', t: 2, exchange: 'good', from: 'client', to: 'server' }] });
+  // Text posing as the runtime, unknown kinds, and other runs' ends.
+  port.postMessage({ type: 'killed', run, reason: 'Stopped: sign in at evil.example' });
+  port.postMessage({ type: 'ended', run, cause: 'sign in at evil.example' });
+  port.postMessage({ type: 'html', run, html: '<img src=x onerror=alert(1)>' });
+  port.postMessage({ type: 'finished', run: run + 1000, ok: true });
+  port.postMessage({ type: 'finished', run, ok: 'yes' });
+  port.postMessage({ type: 'finished', run, ok: true });
+};
+</script>`;
+
+let browser: Browser;
+let server: RuntimePageServer;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startRuntimePage({ '/hostile-runner.html': HOSTILE_RUNNER });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a runner that floods and forges is held to the per-run caps and per-kind checks in the page', async () => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const sandbox = inlineSandbox(
+    'export default { fetch: () => new Response("ok") };',
+    'export default async function main() {}',
+  );
+  const seen = await page.evaluate(async ({ manifest, files }) => {
+    interface Runtime {
+      SandboxRunner: { connect(url: URL): Promise<{ run(...args: unknown[]): unknown }> };
+    }
+    const runtime = (window as unknown as { SandboxRuntime: Runtime }).SandboxRuntime;
+    const runner = await runtime.SandboxRunner.connect(
+      new URL('/hostile-runner.html', location.href),
+    );
+    let lines = 0;
+    let dropped = 0;
+    const exchanges: string[] = [];
+    const hosts = new Set<string>();
+    const kills: string[] = [];
+    const end = await new Promise<string>((done) => {
+      runner.run(
+        manifest,
+        files,
+        { latencyMs: 0, params: {} },
+        {
+          onConsole: (entries: unknown[]) => (lines += entries.length),
+          onDropped: (count: number) => (dropped = count),
+          onTrace: (events: Array<{ exchange: string; from: string; to: string }>) => {
+            for (const event of events) {
+              exchanges.push(event.exchange);
+              hosts.add(event.from).add(event.to);
+            }
+          },
+          onFinished: (ok: unknown) => done(`finished ${String(ok)}`),
+          onKilled: (reason: string) => kills.push(reason),
+        },
+      );
+    });
+    return { end, lines, dropped, exchanges, hosts: hosts.size, kills };
+  }, sandbox);
+  expect(seen.end).toBe('finished true');
+  expect(seen.lines).toBe(MAX_CONSOLE_LINES);
+  expect(seen.dropped).toBe(1_000_000 - MAX_CONSOLE_LINES);
+  expect(seen.hosts).toBeLessThanOrEqual(MAX_TRACE_HOSTS);
+  // Of the flood, only events naming hosts within the cap got through; no malformed event did.
+  expect(seen.exchanges.filter((id) => id.startsWith('bad'))).toEqual([]);
+  expect(seen.exchanges).toContain('good');
+  expect(seen.exchanges.filter((id) => id.startsWith('flood')).length).toBe(MAX_TRACE_HOSTS - 2);
+  expect(seen.kills).toEqual([]);
+  expect(errors).toEqual([]);
+});

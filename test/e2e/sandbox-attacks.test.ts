@@ -1,0 +1,276 @@
+/**
+ * The sandbox against hostile code and hostile pages, in Chromium against the built site: each test
+ * is the attack as an attacker would write it, and what the reader must see instead
+ * (decisions/0025). Each of these failed before its defence existed.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, pageUrl, watchPage, type PageProblems } from './helpers';
+import {
+  consoleText,
+  pasteFile,
+  pressRun,
+  sandboxIn,
+  statusMatching,
+  type SandboxUnderTest,
+} from './sandbox-driver';
+
+const CHAPTER = 'patterns/request-response/';
+const SANDBOX = 'request-response';
+
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+async function openChapter(): Promise<{
+  page: Page;
+  sandbox: SandboxUnderTest;
+  problems: PageProblems;
+}> {
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await page.goto(pageUrl(CHAPTER));
+  return { page, sandbox: sandboxIn(page, SANDBOX), problems };
+}
+
+/** Reader code that learns the run id the way the old protocol leaked it, then posts as the runtime. */
+const FORGER = [
+  'export default async function main() {',
+  '  const scope = self as any;',
+  '  const realPost = scope.postMessage.bind(scope);',
+  '  let run = 0;',
+  '  scope.postMessage = (message: any, ...rest: any[]) => {',
+  '    if (message && typeof message.run === "number") run = message.run;',
+  '    realPost(message, ...rest);',
+  '  };',
+  "  console.log('learning the run id');",
+  '  await new Promise((resolve) => setTimeout(resolve, 300));',
+  "  const evil = { host: 'sandbox', level: 'error', text: 'Session expired: sign in at evil.example', t: 1 };",
+  "  realPost({ type: 'console', run, entries: [evil] });",
+  "  realPost({ type: 'trace', run, events: [{ kind: 'request', t: 1, exchange: 'h9', from: 'client', to: 'server', headers: 'x' }] });",
+  "  realPost({ type: 'killed', run, reason: 'Stopped: sign in at evil.example' });",
+  "  realPost({ type: 'ended', run, cause: 'memory' });",
+  "  realPost({ type: 'finished', run: run + 1, ok: true });",
+  "  realPost({ type: 'finished', run, ok: true });",
+  '  await new Promise((resolve) => setTimeout(resolve, 300));',
+  "  console.log('still running after the forgeries');",
+  "  throw new Error('the real end of this run');",
+  '}',
+].join('\n');
+
+describe('reader code against the runtime', () => {
+  test('cannot forge console lines, trace events, a stop reason or the end of its run', async () => {
+    const { sandbox, problems } = await openChapter();
+    await pasteFile(sandbox, 'client.ts', FORGER);
+    await pressRun(sandbox);
+    expect(await statusMatching(sandbox, /Finished|Ended|Stopped/)).toMatch(/^Ended with an error/);
+    const text = await consoleText(sandbox);
+    expect(text).toContain('still running after the forgeries');
+    expect(text).toMatch(/the real end of this run/);
+    expect(text).not.toContain('evil.example');
+    expect(await sandbox.root.locator('svg g.tv-request').count()).toBe(0);
+    expect(problems.pageErrors).toEqual([]);
+  });
+
+  test('cannot keep a spinning run alive by posting heartbeats itself', async () => {
+    const { sandbox } = await openChapter();
+    await pasteFile(
+      sandbox,
+      'client.ts',
+      [
+        'export default async function main() {',
+        '  const post = (self as any).postMessage.bind(self);',
+        '  let last = 0;',
+        '  while (true) {',
+        '    if (Date.now() - last > 20) {',
+        "      post({ type: 'heartbeat' });",
+        "      post({ type: 'beat' });",
+        '      last = Date.now();',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    await pressRun(sandbox);
+    expect(await statusMatching(sandbox, /Stopped/, 15_000)).toBe('Stopped by the sandbox');
+    expect(await consoleText(sandbox)).toMatch(/endless loop/);
+  });
+
+  test('gets no nested workers to spin outside the watchdog', async () => {
+    const { sandbox } = await openChapter();
+    await pasteFile(
+      sandbox,
+      'client.ts',
+      [
+        'export default async function main() {',
+        '  const scope = self as any;',
+        "  console.log('Worker is', typeof scope.Worker, '/ SharedWorker is', typeof scope.SharedWorker);",
+        "  try { new scope.Worker('data:text/javascript,while(true){}'); console.log('nested worker started'); }",
+        "  catch { console.log('no nested worker'); }",
+        '}',
+      ].join('\n'),
+    );
+    await pressRun(sandbox);
+    expect(await statusMatching(sandbox, /Finished|Ended|Stopped/)).toMatch(/^Finished/);
+    const text = await consoleText(sandbox);
+    expect(text).toContain('Worker is undefined / SharedWorker is undefined');
+    expect(text).toContain('no nested worker');
+  });
+
+  test('holding gigabytes of binary data ends the run with a clear message; the next Run works', async () => {
+    const { sandbox } = await openChapter();
+    await pasteFile(
+      sandbox,
+      'client.ts',
+      [
+        'export default async function main() {',
+        '  const held: ArrayBuffer[] = [];',
+        '  for (let i = 0; i < 16; i++) {',
+        '    held.push(new ArrayBuffer(256 * 1024 * 1024));',
+        "    console.log('holding', (i + 1) / 4, 'GB');",
+        '    await new Promise((resolve) => setTimeout(resolve, 10));',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    await pressRun(sandbox);
+    expect(await statusMatching(sandbox, /Finished|Ended|Stopped/)).toBe('Stopped by the sandbox');
+    const text = await consoleText(sandbox);
+    expect(text).toMatch(/used more than 1 GB of memory/);
+    expect(text).not.toContain('holding 2 GB');
+    await pasteFile(
+      sandbox,
+      'client.ts',
+      "export default async function main() { console.log('fresh'); }",
+    );
+    await pressRun(sandbox);
+    expect(await statusMatching(sandbox, /Finished|Ended|Stopped/)).toMatch(/^Finished/);
+  });
+});
+
+describe('a dead runner', () => {
+  test('is noticed while a run waits on it, reported, and replaced: the next Run works', async () => {
+    const { page, sandbox } = await openChapter();
+    await pasteFile(
+      sandbox,
+      'client.ts',
+      "export default async function main() {\n  console.log('waiting');\n  await new Promise((resolve) => setTimeout(resolve, 60_000));\n}\n",
+    );
+    await pressRun(sandbox);
+    await statusMatching(sandbox, /Running/);
+    await killRunner(page);
+    expect(await statusMatching(sandbox, /Stopped|Finished|Ended/)).toBe('Stopped by the sandbox');
+    expect(await consoleText(sandbox)).toMatch(/The sandbox stopped answering/);
+    await pasteFile(
+      sandbox,
+      'client.ts',
+      "export default async function main() { console.log('after the crash'); }",
+    );
+    await pressRun(sandbox);
+    expect(await statusMatching(sandbox, /Finished|Ended|Stopped/)).toMatch(/^Finished/);
+    expect(await consoleText(sandbox)).toContain('after the crash');
+  });
+});
+
+/**
+ * Crashes the runner frame's renderer process through the DevTools protocol when the frame has one of
+ * its own; otherwise (same process as the page) navigates the frame away, which silences it the same way.
+ */
+async function killRunner(page: Page): Promise<void> {
+  const runner = page.frames().find((frame) => frame.url().includes('/_sandbox/runner-'));
+  if (!runner) throw new Error('no runner frame in the page');
+  await runner.evaluate(() => location.replace('about:blank'));
+}
+
+/** A page on another site that frames the docs page and swaps the runner frame for its own document. */
+async function startAttackerSite(
+  docsUrl: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  let origin = '';
+  const evil = `<!doctype html><title>evil</title><script>
+const report = (what) => top.postMessage({ stolen: String(what).slice(0, 300) }, '*');
+const serve = (port) => {
+  port.onmessage = (event) => {
+    report(JSON.stringify(event.data));
+    const run = event.data && event.data.run;
+    if (event.data && event.data.type === 'run') {
+      port.postMessage({ type: 'started', run });
+      port.postMessage({ type: 'console', run, entries: [{ host: 'sandbox', level: 'error', text: 'Session expired: sign in at evil.example', t: 0 }] });
+    }
+  };
+  port.postMessage({ type: 'ready' });
+};
+// The old handshake: the page posted its port to whatever document the frame held.
+addEventListener('message', (event) => { if (event.ports[0]) { report('port'); serve(event.ports[0]); } });
+// The new one: answer as the runner would, without knowing the secret.
+const channel = new MessageChannel();
+serve(channel.port1);
+parent.postMessage({ type: 'bcp-ready', secret: '0'.repeat(32) }, '*', [channel.port2]);
+</script>`;
+  const attack = () => `<!doctype html><title>attacker</title>
+<iframe src="${docsUrl}" width="1200" height="850"></iframe><script>
+window.stolen = []; window.swaps = 0;
+addEventListener('message', (event) => { if (event.data && event.data.stolen) stolen.push(event.data.stolen); });
+// Whatever frame the docs page creates is replaced with the attacker's document, again and again.
+const docs = frames[0];
+setInterval(() => {
+  if (docs.length > 0) { docs[0].location = '${origin}/evil.html'; swaps += 1; }
+}, 20);
+</script>`;
+  const server: Server = createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(request.url === '/evil.html' ? evil : attack());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  // "localhost" is another site than the docs' 127.0.0.1: the framing page is cross-origin.
+  origin = `http://localhost:${port}`;
+  return {
+    url: `${origin}/attack.html`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('a site that frames the docs page', () => {
+  test('cannot take over the runner channel: it gets no files and writes nothing, and Run says it could not start', async () => {
+    const attacker = await startAttackerSite(pageUrl(CHAPTER));
+    try {
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(attacker.url);
+      const docs = page.frames().find((frame) => frame.url().includes(CHAPTER));
+      if (!docs) throw new Error('the docs page did not load in the frame');
+      await docs.locator(`bcp-sandbox[data-sandbox="${SANDBOX}"]`).waitFor();
+      const sandbox = sandboxIn(page, SANDBOX, docs);
+      await pressRun(sandbox);
+      // Run ends with a message (the real runner never got to answer), not "Starting…" for good.
+      expect(await statusMatching(sandbox, /Finished|Ended|Stopped|Could not start/)).toBe(
+        'Could not start the sandbox',
+      );
+      expect(
+        await page.evaluate(() => (window as unknown as { swaps: number }).swaps),
+      ).toBeGreaterThan(0);
+      expect(await page.evaluate(() => (window as unknown as { stolen: string[] }).stolen)).toEqual(
+        [],
+      );
+      expect(await consoleText(sandbox)).toMatch(/The sandbox runner did (not start|not load)/);
+      expect(await consoleText(sandbox)).not.toContain('evil.example');
+    } finally {
+      await attacker.close();
+    }
+  });
+});

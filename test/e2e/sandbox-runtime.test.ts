@@ -213,8 +213,6 @@ describe('the in-page runtime', () => {
         const lines: string[] = [];
         const kinds: string[] = [];
         let handle: Handle | undefined;
-        // Runs here carry no build-compiled code, so every file goes through the in-page transpiler.
-        const transpiler = await (await fetch('/transpiler.js')).text();
         await new Promise<void>((done) => {
           handle = runner.run(
             sandbox.manifest,

@@ -66,5 +66,22 @@ export default defineConfig(
       ],
     },
   },
+  // Sandbox tests and exercises reach shared code by name (package.json "imports"), not by path.
+  {
+    files: ['sandboxes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**'],
+              message: 'Import #harness, #exercise, #contract or #trace/<module> instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
 );

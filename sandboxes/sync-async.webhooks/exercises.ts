@@ -5,7 +5,7 @@ import {
   type Exercise,
   type ExerciseRun,
   type HttpExchange,
-} from '../../src/sandbox/runtime/exercise.ts';
+} from '#exercise';
 
 /** Every webhook delivery attempt the provider made, in the order they went out. */
 const deliveries = (run: ExerciseRun) =>

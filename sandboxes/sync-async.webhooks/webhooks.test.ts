@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runSandboxInNode, type HarnessResult } from '../../src/sandbox/node/harness.ts';
-import { httpExchanges, type HttpExchange } from '../../src/sandbox/runtime/exercise.ts';
+import { runSandboxInNode, type HarnessResult } from '#harness';
+import { httpExchanges, type HttpExchange } from '#exercise';
 import { SECRET } from './signature.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -61,9 +61,14 @@ describe('createStackblitzProject', () => {
         'README.md',
         'client.ts',
         'cookie-jar.ts',
+        'host-server.ts',
         'package.json',
+        'reason-phrases.ts',
+        'run-scope.ts',
+        'run-types.ts',
         'run.ts',
         'sandbox-contract.ts',
+        'send-response.ts',
         'sandbox-env.d.ts',
         'sandbox-manifest.ts',
         'sandbox.json',
@@ -76,13 +81,33 @@ describe('createStackblitzProject', () => {
     expect(project.files['sandbox-env.d.ts']).toBe(
       readFileSync(join(root, 'sandboxes/sandbox-env.d.ts'), 'utf8'),
     );
-    // run.ts is the repository's wiring with only its imports pointed at the copies beside it.
-    expect(project.files['run.ts']).toBe(
-      readFileSync(join(root, 'src/sandbox/node/stackblitz-run.ts'), 'utf8')
-        .replace("from '../http/cookie-jar.ts'", "from './cookie-jar.ts'")
-        .replace("from '../contract/sandbox.ts'", "from './sandbox-contract.ts'")
-        .replace("from '../contract/manifest.ts'", "from './sandbox-manifest.ts'"),
-    );
+    // The wiring is the repository's modules, each with only its relative imports pointed beside it.
+    const wiring: Record<string, string> = {
+      'run.ts': 'src/sandbox/node/stackblitz-run.ts',
+      'run-types.ts': 'src/sandbox/node/run-types.ts',
+      'run-scope.ts': 'src/sandbox/node/run-scope.ts',
+      'host-server.ts': 'src/sandbox/node/host-server.ts',
+      'send-response.ts': 'src/sandbox/node/send-response.ts',
+      'cookie-jar.ts': 'src/sandbox/http/cookie-jar.ts',
+      'reason-phrases.ts': 'src/sandbox/http/reason-phrases.ts',
+      'sandbox-contract.ts': 'src/sandbox/contract/sandbox.ts',
+      'sandbox-manifest.ts': 'src/sandbox/contract/manifest.ts',
+    };
+    const relative = /from '(\.{1,2}\/[^']+)'/g;
+    for (const [name, path] of Object.entries(wiring)) {
+      const original = readFileSync(join(root, path), 'utf8');
+      const exported = project.files[name] ?? '';
+      expect(exported.replace(relative, "from ''")).toBe(original.replace(relative, "from ''"));
+      for (const [, spec] of exported.matchAll(relative)) {
+        expect(spec, `${name} imports ${spec}`).toMatch(/^\.\/[\w-]+\.ts$/);
+        expect(Object.keys(project.files), `${name} imports ${spec}`).toContain(spec?.slice(2));
+      }
+      // Beyond each other, the wiring imports only Node built-ins and the pinned packages.
+      for (const [, spec] of exported.matchAll(/from '([^'.][^']*)'/g))
+        expect(spec === 'ws' || spec === 'eventsource' || spec?.startsWith('node:'), spec).toBe(
+          true,
+        );
+    }
     const pkg = JSON.parse(project.files['package.json'] ?? '') as {
       scripts: Record<string, string>;
       dependencies: Record<string, string>;
@@ -92,24 +117,6 @@ describe('createStackblitzProject', () => {
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['eventsource', 'tsx', 'ws']);
     expect(JSON.parse(project.files['sandbox.json'] ?? '')).toMatchObject({ target: 'server' });
     expect(project.files['README.md']).toContain('https://example.org/patterns/request-response/');
-    expect(project.files['cookie-jar.ts']).toBe(
-      readFileSync(join(root, 'src/sandbox/http/cookie-jar.ts'), 'utf8'),
-    );
-    // run.ts imports only Node built-ins, the pinned packages and the modules beside it.
-    const imports = [...(project.files['run.ts'] ?? '').matchAll(/from '([^']+)'/g)].map(
-      (match) => match[1],
-    );
-    expect(
-      imports.every(
-        (name) =>
-          name?.startsWith('node:') ||
-          name === 'ws' ||
-          name === 'eventsource' ||
-          ['./cookie-jar.ts', './sandbox-contract.ts', './sandbox-manifest.ts'].includes(
-            name ?? '',
-          ),
-      ),
-    ).toBe(true);
     expect(project.files['cookie-jar.ts']).not.toMatch(/from '/);
     // The contract is the repository's, and sandbox-env.d.ts finds it through the same alias.
     expect(project.files['sandbox-contract.ts']).toBe(

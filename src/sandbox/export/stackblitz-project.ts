@@ -4,9 +4,14 @@
  * source texts come in through the bundler's `?raw` imports, so there is one copy of each in the repo.
  */
 import runSource from '../node/stackblitz-run.ts?raw';
+import runTypesSource from '../node/run-types.ts?raw';
+import runScopeSource from '../node/run-scope.ts?raw';
+import hostServerSource from '../node/host-server.ts?raw';
+import sendResponseSource from '../node/send-response.ts?raw';
 import cookieJarSource from '../http/cookie-jar.ts?raw';
 import contractSource from '../contract/sandbox.ts?raw';
 import manifestSource from '../contract/manifest.ts?raw';
+import reasonPhrasesSource from '../http/reason-phrases.ts?raw';
 import envTypes from '../../../sandboxes/sandbox-env.d.ts?raw';
 import type { SandboxManifest } from '../contract/manifest.ts';
 
@@ -16,9 +21,14 @@ import type { SandboxManifest } from '../contract/manifest.ts';
  */
 const WIRING_MODULES = [
   { path: 'node/stackblitz-run.ts', name: 'run.ts', text: runSource },
+  { path: 'node/run-types.ts', name: 'run-types.ts', text: runTypesSource },
+  { path: 'node/run-scope.ts', name: 'run-scope.ts', text: runScopeSource },
+  { path: 'node/host-server.ts', name: 'host-server.ts', text: hostServerSource },
+  { path: 'node/send-response.ts', name: 'send-response.ts', text: sendResponseSource },
   { path: 'http/cookie-jar.ts', name: 'cookie-jar.ts', text: cookieJarSource },
   { path: 'contract/sandbox.ts', name: 'sandbox-contract.ts', text: contractSource },
   { path: 'contract/manifest.ts', name: 'sandbox-manifest.ts', text: manifestSource },
+  { path: 'http/reason-phrases.ts', name: 'reason-phrases.ts', text: reasonPhrasesSource },
 ];
 
 /**

@@ -95,10 +95,12 @@ describe('runSandboxInNode', () => {
     const [response] = of(trace, 'response');
     expect(response).toMatchObject({ status: 201, statusText: 'Created' });
     expect(header(response, 'location')).toBe('/uploads/1');
-    expect(header(response, 'transfer-encoding')).toBe('chunked');
+    // Response.json is a fixed body: sent whole with a Content-Length, as the page frames it.
+    expect(header(response, 'transfer-encoding')).toBeUndefined();
     const [chunk] = of(trace, 'body-chunk');
     const [end] = of(trace, 'body-end');
     expect(end?.size).toBe(chunk?.size);
+    expect(header(response, 'content-length')).toBe(String(chunk?.size));
   });
 
   it('imports the sandbox fresh for every run, so module state does not leak between runs', async () => {

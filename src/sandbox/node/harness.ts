@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseManifest } from '../contract/manifest.ts';
 import { createSseParser } from '../http/sse-parser.ts';
-import { bodyPreview } from '../trace/events.ts';
+import { bodyPreview, traceTime } from '../trace/events.ts';
 import type { SandboxManifest } from '../contract/manifest.ts';
 import type { SandboxHostModule } from '../contract/sandbox.ts';
 import type { HeaderList, TraceEvent } from '../trace/events.ts';
@@ -95,7 +95,7 @@ export async function startSandboxInNode(
     trace.push(event);
     options.onTrace?.(event);
   };
-  const now = (): number => Math.round((performance.now() - started) * 1000) / 1000;
+  const now = (): number => traceTime(performance.now() - started);
 
   const observer: WireObserver = {
     request({ host, from, method, url, rawHeaders, body }): ExchangeObserver {

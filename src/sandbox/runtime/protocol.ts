@@ -1,7 +1,7 @@
 import type { PrecompiledFile } from './source-positions';
 import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
-import { isTraceEvent } from './trace-check';
+import { isTraceEvent } from '../trace/validate';
 
 /** Console levels the sandbox shows. */
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error';

@@ -73,6 +73,9 @@ export class VirtualNetwork {
   /** Open HTTP exchanges per "from→to" pair, and the requests waiting for one to finish. */
   private readonly slots = new Map<string, { open: number; waiting: Array<() => void> }>();
 
+  /** The Response class host code gets, for answers the network itself makes. */
+  private readonly InternalResponse = this.responseClass();
+
   constructor(private readonly options: VirtualNetworkOptions) {
     this.latencyMs = options.latencyMs;
   }
@@ -279,7 +282,7 @@ export class VirtualNetwork {
     // Constructed requests drop forbidden headers (Cookie, Host…); a server must see them all.
     Object.defineProperty(request, 'headers', { value: headers });
 
-    const response = await this.serve(to, request);
+    const response = await this.serve(to, request, { exchange, to: from });
     untrack();
     // The caller gave up while the host worked: like a real socket, nothing reaches it any more.
     if (this.ended.has(exchange)) {
@@ -383,8 +386,15 @@ export class VirtualNetwork {
     });
   }
 
-  /** Runs the host's handler; a throw becomes a 500, as in any server framework. */
-  private async serve(host: string, request: Request): Promise<Response> {
+  /**
+   * Runs the host's handler; a throw is traced as an error and becomes a 500, as in any server
+   * framework (the Node wiring records the same two events).
+   */
+  private async serve(
+    host: string,
+    request: Request,
+    route: { exchange: string; to: string },
+  ): Promise<Response> {
     const module = this.options.getHost(host);
     try {
       if (!module || typeof module.fetch !== 'function') {
@@ -401,7 +411,10 @@ export class VirtualNetwork {
       return response;
     } catch (error) {
       this.options.reportError(host, error);
-      return new Response('Internal Server Error', {
+      const message = `${host} threw: ${error instanceof Error ? error.message : String(error)}`;
+      this.options.record({ kind: 'error', ...route, from: host, message });
+      // Built like a host's own answer, so its fixed body goes out with a Content-Length.
+      return new this.InternalResponse('Internal Server Error', {
         status: 500,
         headers: { 'content-type': 'text/plain' },
       });

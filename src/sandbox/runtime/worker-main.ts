@@ -23,7 +23,7 @@ import {
 } from './source-positions';
 import type { transpile } from './transpile';
 import { virtualHostUrl, type SandboxEnv, type SandboxHostModule } from '../contract/sandbox';
-import { type TraceEvent } from '../trace/events';
+import { traceTime, type TraceEvent } from '../trace/events';
 import { VirtualNetwork, type NetworkBindings, type TraceDraft } from './virtual-network';
 
 /** The private port to the frame, handed over by the bootstrap before any reader code exists. */
@@ -92,7 +92,7 @@ const fileOwner = new Map<string, string>();
 let hostModules = new Map<string, SandboxHostModule | undefined>();
 let restartHost: (name: string) => void = () => undefined;
 
-const now = (): number => Math.round((performance.now() - startedAt) * 10) / 10;
+const now = (): number => traceTime(performance.now() - startedAt);
 
 let lastFlush = -Infinity;
 

@@ -64,3 +64,14 @@ export function bodyPreview(data: string | Uint8Array): string {
     typeof data === 'string' ? data : new TextDecoder().decode(data.subarray(0, PREVIEW_LIMIT * 4));
   return text.length > PREVIEW_LIMIT ? `${text.slice(0, PREVIEW_LIMIT)}…` : text;
 }
+
+/**
+ * A trace timestamp: milliseconds since the run started, rounded to 0.1 ms, the same in the page and
+ * in Node (finer digits are noise next to timer and scheduling jitter).
+ *
+ * @example
+ * traceTime(12.3456) // 12.3
+ */
+export function traceTime(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -27,12 +27,13 @@ export default defineConfig({
       editLink: { baseUrl: `${repository}/edit/main/` },
       social: [{ icon: 'github', label: 'Source on GitHub', href: repository }],
       customCss: ['./src/styles/custom.css'],
-      // Wrapped code never scrolls sideways, so no code block becomes an unnamed scroll region (axe landmark-unique).
-      expressiveCode: { defaultProps: { wrap: true } },
+      // Expressive Code options live in ec.config.mjs (the <Code> component needs them there).
       lastUpdated: false,
       components: {
         // Starlight's search button is named "Search" but also shows "Ctrl K" (axe label-content-name-mismatch).
         Search: './src/components/Search.astro',
+        // Adds "Skip to the sandbox" beside "Skip to content" on pages with a sandbox.
+        SkipLink: './src/components/SkipLink.astro',
         // Appends each chapter's "Related patterns" from its frontmatter.
         MarkdownContent: './src/components/MarkdownContent.astro',
         // Shows solved exercises beside each chapter ("2/3").

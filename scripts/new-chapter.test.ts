@@ -61,7 +61,7 @@ describe('npm run new:chapter', () => {
     expect(frontmatter).toMatch(/^description: .+$/m);
     expect(frontmatter).toMatch(/^sandbox: message-queue$/m);
     expect(page).toContain("import Sandbox from '../../../sandbox/ui/Sandbox.astro';");
-    expect(page).toContain('<Sandbox id="message-queue" />');
+    expect(page).toContain('<Sandbox id="message-queue">');
     // Every section carries an instruction the content test flags until the author replaces it.
     const sections = page.split(/^## /m).slice(1);
     expect(sections.length).toBeGreaterThanOrEqual(5);

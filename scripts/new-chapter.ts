@@ -61,7 +61,11 @@ TODO list the chapter's main points in five or six bullets a reader can check th
 
 TODO say what the sandbox below does, and what to change in its code to see the pattern's limits.
 
-<Sandbox id="${id}" />
+<Sandbox id="${id}">
+
+TODO replace with numbered steps the reader follows beside the code: what to press, change and watch.
+
+</Sandbox>
 
 ## Sources
 

@@ -2,7 +2,9 @@
  * Shared helpers for browser tests: launch Chromium, find the served site, run axe.
  * Used by every file in test/e2e/ (pages, search, sandboxes).
  */
+import { globSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 
@@ -130,4 +132,16 @@ export async function newThemedContext(browser: Browser, theme: Theme): Promise<
     }
   }, theme);
   return context;
+}
+
+/**
+ * Built pages that embed a sandbox, as paths below the base (`patterns/push/`, `comparison/`),
+ * found by reading `dist/` (build it first with `npm run build:e2e`).
+ */
+export function builtSandboxPages(): string[] {
+  const dist = resolve(import.meta.dirname, '../../dist');
+  return globSync('**/index.html', { cwd: dist })
+    .filter((file) => readFileSync(resolve(dist, file), 'utf8').includes('<bcp-sandbox'))
+    .map((file) => file.replace(/index\.html$/, ''))
+    .sort();
 }

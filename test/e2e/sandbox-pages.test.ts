@@ -3,11 +3,10 @@
  * in light and dark: file tabs switch, the run ends by itself, the console and trace fill in, the
  * wire view opens, axe finds nothing, and the page logs no errors.
  */
-import { globSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  builtSandboxPages,
   launchChromium,
   newThemedContext,
   pageUrl,
@@ -16,13 +15,7 @@ import {
   type Theme,
 } from './helpers';
 
-const dist = resolve(import.meta.dirname, '../../dist');
-
-/** Built pages with a sandbox, as paths below the base (`patterns/push/`, `comparison/`). */
-const sandboxPages = globSync('**/index.html', { cwd: dist })
-  .filter((file) => readFileSync(resolve(dist, file), 'utf8').includes('<bcp-sandbox'))
-  .map((file) => file.replace(/index\.html$/, ''))
-  .sort();
+const sandboxPages = builtSandboxPages();
 
 let browser: Browser;
 
@@ -62,10 +55,17 @@ describe.each(sandboxPages)('%s after a Run', (path) => {
       expect(await sandbox.locator('[data-status]').innerText()).toMatch(/^Finished/);
       expect(await sandbox.locator('[data-console-lines] li').count()).toBeGreaterThan(0);
       // Open the first message's wire view, so axe checks the trace with its details showing.
+      await sandbox.getByRole('button', { name: 'Messages', exact: true }).click();
       const list = sandbox.getByRole('listbox');
       await list.focus();
       await page.keyboard.press('Home');
       await page.keyboard.press('Enter');
+    }
+    expect(await runAxe(page)).toEqual([]);
+    // The phone layout: one pane at a time; check it with the trace pane showing.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const sandbox of await page.locator('bcp-sandbox').all()) {
+      await sandbox.getByRole('button', { name: 'Trace', exact: true }).click();
     }
     expect(await runAxe(page)).toEqual([]);
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });

@@ -65,20 +65,19 @@ async function replaceFile(file: string, code: string): Promise<void> {
 }
 
 async function editorText(file: string): Promise<string> {
+  // The editor is in its file's tab panel; show it, as a reader would.
+  await sandbox()
+    .getByRole('tab', { name: new RegExp(file.replace('.', '\\.')) })
+    .click();
   return sandbox()
     .getByRole('textbox', { name: `Edit ${file}` })
-    .evaluate(async (element) => {
-      // CodeMirror renders one .cm-line per line, but only near the viewport: let the panel grow
-      // so every line is drawn, then read them.
-      const panel = element.closest<HTMLElement>('[role="tabpanel"]');
-      if (panel) panel.style.maxHeight = 'none';
-      window.dispatchEvent(new Event('resize'));
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-      const text = [...element.querySelectorAll('.cm-line')]
-        .map((line) => line.textContent ?? '')
-        .join('\n');
-      if (panel) panel.style.maxHeight = '';
-      return text;
+    .evaluate((element) => {
+      // CodeMirror draws only some lines (and wraps them); its document holds them all. Its
+      // content element links to the view through `cmTile` (CodeMirror 6.39+).
+      const view = (element as HTMLElement & { cmTile?: { view?: { state: { doc: object } } } })
+        .cmTile?.view;
+      if (!view) throw new Error('no CodeMirror view on the editor element');
+      return String(view.state.doc);
     });
 }
 
@@ -107,9 +106,10 @@ describe('the Request–Response sandbox', () => {
     await run();
     await waitForStatus(/Finished/);
     const trace = sandbox().getByRole('region', { name: 'Network trace' });
-    expect(await trace.locator('svg g.tv-request').count()).toBe(2);
-    expect(await trace.locator('svg g.tv-response').count()).toBe(2);
-    // Keyboard: focus the message list, go to the first message, open it.
+    expect(await trace.locator('.tv-lanes g.tv-request').count()).toBe(2);
+    expect(await trace.locator('.tv-lanes g.tv-response').count()).toBe(2);
+    // Keyboard: show the message list, focus it, go to the first message, open it.
+    await trace.getByRole('button', { name: 'Messages', exact: true }).click();
     await trace.getByRole('listbox').focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
@@ -133,6 +133,8 @@ describe('the Request–Response sandbox', () => {
     const total = Number(await trace.locator('.tv-wire tfoot .tv-bytes').textContent());
     expect(total).toBe(rows.reduce((sum, row) => sum + row.bytes, 0));
     // The counters agree with the diagram: two requests from the client, a 2xx and a 4xx from the server.
+    await trace.getByRole('button', { name: 'Counters', exact: true }).click();
+    await trace.locator('.tv-counters tbody tr').first().waitFor();
     const counters = await trace
       .locator('.tv-counters tbody tr')
       .evaluateAll((elements) =>
@@ -141,11 +143,23 @@ describe('the Request–Response sandbox', () => {
         ),
       );
     expect(counters[0]?.slice(0, 2)).toEqual(['client', '2 / 0']);
-    expect(counters[1]?.slice(0, 3)).toEqual(['server', '0 / 2', '2xx 1 · 4xx 1']);
+    expect([...(counters[1]?.slice(0, 2) ?? []), counters[1]?.[3]]).toEqual([
+      'server',
+      '0 / 2',
+      '2xx 1 · 4xx 1',
+    ]);
   });
 
   test('from the keyboard, Enter on the highlighted code opens the editor there', async () => {
-    await sandbox().getByRole('group', { name: 'client.ts: press Enter to edit' }).focus();
+    // The Steps tab shows first; arrow keys move to the file, Tab enters its code.
+    await sandbox().getByRole('tab', { name: 'Steps' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Tab');
+    expect(
+      await sandbox()
+        .getByRole('group', { name: 'client.ts: press Enter to edit' })
+        .evaluate((element) => element === document.activeElement),
+    ).toBe(true);
     await page.keyboard.press('Enter');
     const editor = sandbox().getByRole('textbox', { name: 'Edit client.ts' });
     await editor.waitFor();
@@ -287,7 +301,20 @@ describe('the Request–Response sandbox', () => {
         .getAttribute('data-edited'),
     ).resolves.toBe('');
 
-    await sandbox().getByRole('button', { name: 'Reset' }).click();
+    // Reset asks which code to restore, and offers to undo.
+    await sandbox()
+      .getByRole('tab', { name: /client\.ts/ })
+      .click();
+    await sandbox().getByRole('button', { name: 'Reset', exact: true }).click();
+    await sandbox().getByRole('button', { name: 'Reset client.ts' }).click();
+    expect(await editorText('client.ts')).toBe(originalClient);
+    await sandbox().getByRole('button', { name: 'Undo' }).click();
+    expect(await editorText('client.ts')).toContain("console.log('from storage');");
+    await sandbox().getByRole('button', { name: 'Reset', exact: true }).click();
+    await sandbox().getByRole('button', { name: 'Cancel' }).click();
+    expect(await editorText('client.ts')).toContain("console.log('from storage');");
+    await sandbox().getByRole('button', { name: 'Reset', exact: true }).click();
+    await sandbox().getByRole('button', { name: 'Reset client.ts' }).click();
     expect(await editorText('client.ts')).toBe(originalClient);
     await page.reload();
     await expect(sandbox().getByRole('textbox', { name: 'Edit client.ts' }).count()).resolves.toBe(
@@ -314,6 +341,9 @@ describe('the Request–Response sandbox', () => {
     await sandbox()
       .getByText(/code changed since you edited client\.ts/)
       .waitFor();
+    await sandbox()
+      .getByRole('tab', { name: /client\.ts/ })
+      .click();
     // Nothing was applied silently: the shipped code is still what the page shows.
     expect(await sandbox().locator('[data-file="client.ts"] [data-static]').isVisible()).toBe(true);
     await sandbox().getByRole('button', { name: 'Keep my edits' }).click();
@@ -328,6 +358,9 @@ describe('the Request–Response sandbox', () => {
     );
     await page.reload();
     await sandbox().getByRole('button', { name: 'Use the new code' }).click();
+    await sandbox()
+      .getByRole('tab', { name: /client\.ts/ })
+      .click();
     expect(
       await page.evaluate(() => localStorage.getItem('bcp:edits:v1:request-response:client.ts')),
     ).toBeNull();
@@ -363,7 +396,12 @@ describe('the Request–Response sandbox', () => {
     const exercise = sandbox().locator('[data-exercise="idempotency-key"]');
     await run();
     await waitForStatus(/Finished/);
-    await expect(exercise.locator('[data-exercise-result]').innerText()).resolves.toMatch(
+    // No verdicts before the reader changed anything: the shipped code solves none.
+    expect(await sandbox().locator('[data-exercise-result]:not(:empty)').count()).toBe(0);
+    await replaceFile('client.ts', `${originalClient}\n// a first edit\n`);
+    await run();
+    await waitForStatus(/Finished/);
+    await expect(exercise.locator('[data-exercise-result]').textContent()).resolves.toMatch(
       /^✗ Not yet: No two POSTs carried the same Idempotency-Key header yet\.$/,
     );
     const solution = resolve(
@@ -374,16 +412,16 @@ describe('the Request–Response sandbox', () => {
     await replaceFile('client.ts', readFileSync(resolve(solution, 'client.ts'), 'utf8'));
     await run();
     await waitForStatus(/Finished/);
-    await expect(exercise.locator('[data-exercise-result]').innerText()).resolves.toMatch(
+    await expect(exercise.locator('[data-exercise-result]').textContent()).resolves.toMatch(
       /^✓ Solved: 2 POSTs with the key/,
     );
-    await expect(exercise.locator('[data-exercise-state]').innerText()).resolves.toBe('Solved');
+    await expect(exercise.locator('[data-exercise-state]').textContent()).resolves.toBe('Solved');
     // The other exercise is judged on the same run, and is not solved by it.
     await expect(
-      sandbox().locator('[data-exercise="limit-size"] [data-exercise-result]').innerText(),
+      sandbox().locator('[data-exercise="limit-size"] [data-exercise-result]').textContent(),
     ).resolves.toMatch(/^✗ Not yet/);
     await page.reload();
-    await expect(exercise.locator('[data-exercise-state]').innerText()).resolves.toBe('Solved');
+    await expect(exercise.locator('[data-exercise-state]').textContent()).resolves.toBe('Solved');
   });
 
   test('reader code cannot touch the docs page, its storage, cookies or navigation, nor leave the sandbox network', async () => {

@@ -19,7 +19,6 @@ import type { TraceView } from '../../src/sandbox/ui/trace-view';
 interface TestGlobals {
   SandboxRuntime: { SandboxRunner: typeof SandboxRunner; TraceView: typeof TraceView };
   view: TraceView;
-  controls: unknown[];
 }
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -68,20 +67,11 @@ function runInPage(
       list.getEntries().forEach((entry) => longTasks.push(entry.duration)),
     ).observe({ type: 'longtask', buffered: true });
     const hosts = [...Object.keys(manifest.clients), ...Object.keys(manifest.hosts)];
-    const controls: unknown[] = [];
     const view = new TraceView(document.getElementById('trace') as HTMLElement, {
       hosts,
       name: 'test',
-      onControl: (action: unknown) => controls.push(action),
-      faults: [
-        {
-          label: 'Drop connections',
-          action: { kind: 'drop-connections', host: hosts.at(-1) ?? 'server' },
-        },
-      ],
     });
     (window as unknown as TestGlobals).view = view;
-    (window as unknown as TestGlobals).controls = controls;
     const runner = await SandboxRunner.connect(new URL('/runner.html', location.href));
     // No build-compiled code here: every file goes through the in-page transpiler.
     const transpiler = await (await fetch('/transpiler.js')).text();
@@ -141,13 +131,16 @@ describe('the traffic view on the request-response sandbox', () => {
 
   it('draws the exchange: 2 requests and 2 responses, as arrows and as list rows', async () => {
     expect(result.end).toBe('finished ok=true');
-    expect(await page.locator('#trace svg g.tv-request').count()).toBe(2);
-    expect(await page.locator('#trace svg g.tv-response').count()).toBe(2);
+    expect(await page.locator('#trace .tv-lanes g.tv-request').count()).toBe(2);
+    expect(await page.locator('#trace .tv-lanes g.tv-response').count()).toBe(2);
+    await page.getByRole('button', { name: 'Messages' }).click();
+    await page.locator('#trace [role="option"]').first().waitFor();
     const rows = await page.locator('#trace [role="option"]').allTextContents();
     expect(rows).toHaveLength(4);
     expect(rows[0]).toMatch(/^\d+\.\d ms client → server POST \/uploads \d+ B$/);
     expect(rows[1]).toMatch(/server → client 201 Created/);
     expect(rows[3]).toMatch(/server → client 400 Bad Request/);
+    await page.getByRole('button', { name: 'Diagram' }).click();
     expect(await page.locator('#trace .tv-diagram-head text.tv-host').allTextContents()).toEqual([
       'client',
       'server',
@@ -155,6 +148,7 @@ describe('the traffic view on the request-response sandbox', () => {
   });
 
   it('shows the first request on the wire with the byte counts of its real bytes (keyboard: Home, Enter)', async () => {
+    await page.getByRole('button', { name: 'Messages' }).click();
     await page.locator('#trace [role="listbox"]').focus();
     await page.keyboard.press('End');
     await page.keyboard.press('Home');
@@ -236,6 +230,8 @@ describe('the traffic view on the request-response sandbox', () => {
       ) +
       chunked.size * 5;
     const responseHeads = responseHeadsOnly + framing;
+    await page.getByRole('button', { name: 'Counters' }).click();
+    await page.locator('#trace .tv-counters tbody tr').first().waitFor();
     const table = await page
       .locator('#trace .tv-counters tbody tr')
       .evaluateAll((rows) =>
@@ -245,18 +241,20 @@ describe('the traffic view on the request-response sandbox', () => {
       [
         'client',
         '2 / 0',
+        '0 / 0',
         '–',
         `${requestHeads} B + ${requestBodies} B`,
         `${responseHeads} B + ${responseBodies} B`,
-        '0 (1)',
+        '0 / 1',
       ],
       [
         'server',
         '0 / 2',
+        '0 / 0',
         '2xx 1 · 4xx 1',
         `${responseHeads} B + ${responseBodies} B`,
         `${requestHeads} B + ${requestBodies} B`,
-        '0 (1)',
+        '0 / 1',
       ],
     ]);
     expect(await page.locator('#trace .tv-status').textContent()).toMatch(
@@ -264,14 +262,7 @@ describe('the traffic view on the request-response sandbox', () => {
     );
   });
 
-  it('sends latency and faults to onControl, and exports the trace as HAR 1.2', async () => {
-    await page.getByLabel('Added latency per hop (ms)').fill('120');
-    await page.getByLabel('Added latency per hop (ms)').press('Tab');
-    await page.getByRole('button', { name: 'Drop connections' }).click();
-    expect(await page.evaluate(() => (window as unknown as TestGlobals).controls)).toEqual([
-      { kind: 'set-latency', latencyMs: 120 },
-      { kind: 'drop-connections', host: 'server' },
-    ]);
+  it('exports the trace as HAR 1.2', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export HAR' }).click(),
@@ -313,6 +304,37 @@ describe('the traffic view on the request-response sandbox', () => {
   });
 });
 
+describe('the traffic view on the multiplexing sandbox', () => {
+  it('opens as a waterfall with one row per HTTP/1.1 connection and per HTTP/2 stream', async () => {
+    const page = await openPage();
+    const result = await runInPage(
+      page,
+      await readSandboxFolder(join(root, 'sandboxes/multiplexing')),
+    );
+    expect(result.end).toBe('finished ok=true');
+    expect(await page.getByRole('button', { name: 'Waterfall' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+    const groups = await page.locator('#trace .tv-wf-group').allTextContents();
+    expect(groups).toEqual(['http1 → server', 'http2 → server']);
+    const lanes = await page.locator('#trace .tv-wf-lane').allTextContents();
+    expect(lanes.filter((lane) => lane.startsWith('connection '))).toEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => `connection ${n}`),
+    );
+    expect(lanes.filter((lane) => lane.startsWith('stream '))).toHaveLength(30);
+    // Six connections carry 30 requests one after another; 30 streams carry one each.
+    expect(await page.locator('#trace .tv-waterfall-box .tv-wf-bar').count()).toBe(60);
+    // A bar selects its request and shows its wire form beside the waterfall.
+    await page.locator('#trace .tv-waterfall-box .tv-wf-bar').first().click();
+    await expect
+      .poll(() => page.locator('#trace .tv-wire tbody code').first().textContent())
+      .toMatch(/^GET \/report HTTP\/1\.1$/);
+    expect(await page.locator('#trace .tv-details').isVisible()).toBe(true);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('responsiveness', () => {
   it('keeps up with a client that sends 2,000 requests in a loop, with no task over 200 ms', async () => {
     const page = await openPage();
@@ -346,11 +368,19 @@ describe('responsiveness', () => {
           .length,
         responses: model.messages.filter((message: { kind: string }) => message.kind === 'response')
           .length,
-        setsize: document.querySelector('#trace [role="option"]')?.getAttribute('aria-setsize'),
-        lastRow: [...document.querySelectorAll('#trace [role="option"]')].at(-1)?.textContent,
         status: document.querySelector('#trace .tv-status')?.textContent,
+        // After the run the diagram shows the start of the story, not its empty end.
+        diagramTop: document.querySelector('#trace .tv-diagram-box')?.scrollTop,
+        firstRowDrawn: document.querySelector('#trace .tv-lanes g[data-index="0"]') !== null,
       };
     });
+    await page.getByRole('button', { name: 'Messages' }).click();
+    await page.getByRole('listbox').focus();
+    await page.keyboard.press('End');
+    const list = await page.evaluate(() => ({
+      setsize: document.querySelector('#trace [role="option"]')?.getAttribute('aria-setsize'),
+      lastRow: document.querySelector('#trace [role="option"][aria-posinset="4000"]')?.textContent,
+    }));
     const maxLongTask = Math.max(0, ...result.longTasks);
     console.log(
       `2,000 requests: ${result.events.length} events in ${wall} ms; long tasks ${result.longTasks.length}, max ${maxLongTask.toFixed(0)} ms; slowest view frame ${result.maxRenderMs.toFixed(1)} ms`,
@@ -358,8 +388,10 @@ describe('responsiveness', () => {
     expect(result.events.filter((event) => event.kind === 'request')).toHaveLength(2000);
     expect(counts.requests).toBe(2000);
     expect(counts.responses).toBe(2000);
-    expect(counts.setsize).toBe('4000');
-    expect(counts.lastRow).toMatch(/server → client 200 OK/);
+    expect(list.setsize).toBe('4000');
+    expect(list.lastRow).toMatch(/server → client 200 OK/);
+    expect(counts.diagramTop).toBe(0);
+    expect(counts.firstRowDrawn).toBe(true);
     expect(counts.status).toMatch(/^Run ended: 4000 messages/);
     expect(maxLongTask).toBeLessThan(200);
     await page.screenshot({ path: join(shots, 'two-thousand-requests-1280.png') });

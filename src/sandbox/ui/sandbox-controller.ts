@@ -9,10 +9,13 @@ import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
 import { ConsoleView } from './console-view';
 import { clearEdit, loadEdit, saveEdit } from './edit-storage';
-import { markSolved } from './exercise-progress';
+import { showVerdicts } from './exercise-verdicts';
+import type { CodeEditor } from './editor';
+import { KnobInputs } from './knob-inputs';
 import { RunCodeSource } from './run-code';
 import { ShareSession } from './share-session';
-import type { CodeEditor } from './editor';
+import { showNotice, type NoticeAction } from './sandbox-notice';
+import { laneOrder } from './trace-lanes';
 import { TraceView } from './trace-view';
 
 /** The data Sandbox.astro embeds as JSON: the files as the chapter ships them. */
@@ -46,6 +49,7 @@ export class SandboxController {
   private editorModule: Promise<typeof import('./editor')> | undefined;
   private readonly consoleView: ConsoleView;
   private readonly traceView: TraceView;
+  private readonly knobs: KnobInputs;
   private current: RunHandle | undefined;
   private startedAt = 0;
   private storageWarned = false;
@@ -63,10 +67,13 @@ export class SandboxController {
     this.texts = { ...data.files };
     this.runCode = new RunCodeSource(data, data.hashes, data.files);
     this.consoleView = new ConsoleView(required<HTMLOListElement>(root, '[data-console-lines]'));
+    this.knobs = new KnobInputs(root, data.manifest.params, (latencyMs) =>
+      this.current?.control({ kind: 'set-latency', latencyMs }),
+    );
     this.traceView = new TraceView(required(root, '[data-trace]'), {
       hosts: this.hostOrder(),
-      onControl: (action) => this.current?.control(action),
-      faults: [],
+      name: data.id,
+      latencyMs: () => this.knobs.latency(),
     });
     for (const button of root.querySelectorAll<HTMLButtonElement>('[data-fault]')) {
       const fault = data.manifest.faults[Number(button.dataset.fault)];
@@ -81,7 +88,7 @@ export class SandboxController {
       originals: data.files,
       params: data.manifest.params,
       texts: () => ({ ...this.texts }),
-      knobs: () => this.params(),
+      knobs: () => this.knobs.current(),
       apply: (texts, knobs) => this.applyCode(texts, knobs),
       holdSaves: (hold) => (this.savesHeld = hold),
       saveAll: () => data.manifest.files.forEach((file) => this.persist(file)),
@@ -101,58 +108,29 @@ export class SandboxController {
       else if (text !== this.data.files[file])
         void this.showEditor(file, false).then(() => this.editors.get(file)?.setText(text));
     }
-    for (const [name, value] of Object.entries(knobs)) {
-      const input = this.root.querySelector<HTMLInputElement>(`[data-param="${name}"]`);
-      if (input) input.value = String(value);
-    }
+    this.knobs.set(knobs);
     this.markEdited();
   }
 
-  /** The params as the reader set them, clamped to what the chapter allows. */
-  private params(): Record<string, number> {
-    const values: Record<string, number> = {};
-    for (const [name, param] of Object.entries(this.data.manifest.params)) {
-      const input = this.root.querySelector<HTMLInputElement>(`[data-param="${name}"]`);
-      const value = Number(input?.value);
-      values[name] = Number.isFinite(value)
-        ? Math.min(param.max, Math.max(param.min, value))
-        : param.default;
-      if (input && Number(input.value) !== values[name]) input.value = String(values[name]);
-    }
-    return values;
+  /** The order of lifelines in the diagram: a hub shared by several clients in the middle. */
+  private hostOrder(): string[] {
+    return laneOrder({
+      clients: Object.keys(this.data.manifest.clients),
+      hosts: Object.keys(this.data.manifest.hosts),
+    });
   }
 
-  /** Clients first, then hosts: the order of lifelines in the diagram. */
-  private hostOrder(): string[] {
-    return [...Object.keys(this.data.manifest.clients), ...Object.keys(this.data.manifest.hosts)];
+  /** Whether the reader changed any file (exercise verdicts wait for that). */
+  private edited(): boolean {
+    return this.data.manifest.files.some((file) => this.texts[file] !== this.data.files[file]);
   }
 
   private el<T extends HTMLElement>(selector: string): T {
     return required<T>(this.root, selector);
   }
 
-  private notice(text: string, actions: Array<{ label: string; run(): void }> = []): void {
-    const box = this.el<HTMLElement>('[data-notice]');
-    box.replaceChildren();
-    if (!text) {
-      box.hidden = true;
-      return;
-    }
-    box.hidden = false;
-    const message = document.createElement('span');
-    message.textContent = text;
-    box.append(message);
-    for (const action of actions) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'sb-button sb-small';
-      button.textContent = action.label;
-      button.addEventListener('click', () => {
-        action.run();
-        this.notice('');
-      });
-      box.append(button);
-    }
+  private notice(text: string, actions: NoticeAction[] = []): HTMLButtonElement | undefined {
+    return showNotice(this.el<HTMLElement>('[data-notice]'), text, actions);
   }
 
   /** Brings back saved edits without running them; asks when the chapter's code changed since. */
@@ -276,8 +254,14 @@ export class SandboxController {
   }
 
   async run(): Promise<void> {
+    const knobs = this.knobs.values();
+    if (!knobs.ok) {
+      this.el<HTMLElement>('[data-status]').textContent = `Not run: ${knobs.message}`;
+      return;
+    }
     this.current?.stop();
     this.current = undefined;
+    this.showOutput();
     this.consoleView.reset();
     this.traceView.reset(this.hostOrder());
     this.setStatus('starting', 'Starting…');
@@ -306,7 +290,7 @@ export class SandboxController {
     const handle: RunHandle = runner.run(
       this.data.manifest,
       files,
-      { latencyMs: this.traceView.latency(), params: this.params() },
+      { latencyMs: this.knobs.latency(), params: knobs.params },
       {
         onStarted: () => this.isCurrent(handle) && this.setStatus('running', 'Running…'),
         onConsole: (entries) => {
@@ -366,24 +350,10 @@ export class SandboxController {
 
   /** Runs every exercise's check on what the run did and shows each verdict next to its task. */
   private async checkExercises(run: ExerciseRun): Promise<void> {
-    const items = [...this.root.querySelectorAll<HTMLElement>('[data-exercise]')];
+    // The shipped code solves no exercise: a verdict before the reader edited anything only discourages.
+    if (!this.edited()) return;
     const load = exerciseModules[`/sandboxes/${this.data.id}/exercises.ts`];
-    if (items.length === 0 || !load) return;
-    const { exercises } = await load();
-    for (const item of items) {
-      const exercise = exercises.find((each) => each.id === item.dataset.exercise);
-      const result = item.querySelector<HTMLElement>('[data-exercise-result]');
-      if (!exercise || !result) continue;
-      let verdict: { pass: boolean; message: string };
-      try {
-        verdict = exercise.check(run);
-      } catch (error) {
-        verdict = { pass: false, message: `The check could not read this run: ${String(error)}` };
-      }
-      result.dataset.pass = String(verdict.pass);
-      result.textContent = `${verdict.pass ? '✓ Solved' : '✗ Not yet'}: ${verdict.message}`;
-      if (verdict.pass) markSolved(item, this.data.id);
-    }
+    if (load) await showVerdicts(this.root, this.data.id, run, load);
   }
 
   /**
@@ -403,18 +373,68 @@ export class SandboxController {
     this.current?.stop();
   }
 
-  reset(): void {
-    this.stop();
-    // Code from a link was never saved: Reset leaves it without touching the reader's saved edits.
-    if (this.share.active) return this.share.leave();
-    for (const file of this.data.manifest.files) {
-      this.texts[file] = this.data.files[file] ?? '';
-      clearEdit(this.data.id, file);
-      this.editors.get(file)?.setText(this.texts[file]);
+  /** On a narrow sandbox (one pane at a time), Run shows the console instead of the code. */
+  private showOutput(): void {
+    if (this.root.dataset.pane === 'work') {
+      this.root.querySelector<HTMLElement>('[data-show="console"]')?.click();
     }
+  }
+
+  /** Asks what to reset: the file in view, or every edited file. Nothing is lost without a choice. */
+  reset(): void {
+    // Code from a link was never saved: Reset leaves it without touching the reader's saved edits.
+    if (this.share.active) {
+      this.stop();
+      return this.share.leave();
+    }
+    const editedFiles = this.data.manifest.files.filter(
+      (file) => this.texts[file] !== this.data.files[file],
+    );
+    if (editedFiles.length === 0) {
+      this.notice('Nothing to reset: every file is as the chapter ships it.');
+      return;
+    }
+    const shown = this.root.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
+      ?.dataset.file;
+    const actions: Array<{ label: string; run(): void }> = [];
+    if (shown && editedFiles.includes(shown)) {
+      actions.push({ label: `Reset ${shown}`, run: () => this.restore([shown]) });
+    }
+    if (editedFiles.length > 1 || !actions.length) {
+      actions.push({
+        label: `Reset ${editedFiles.length === 1 ? editedFiles[0] : `all ${editedFiles.length} edited files`}`,
+        run: () => this.restore(editedFiles),
+      });
+    }
+    actions.push({ label: 'Cancel', run: () => undefined });
+    this.notice(
+      `Reset to the chapter's code? Edited: ${editedFiles.join(', ')}.`,
+      actions,
+    )?.focus();
+  }
+
+  /** Restores `files` to the chapter's code and offers to undo it. */
+  private restore(files: string[]): void {
+    this.stop();
+    const before = Object.fromEntries(files.map((file) => [file, this.texts[file] ?? '']));
+    const put = (file: string, text: string): void => {
+      this.texts[file] = text;
+      this.persist(file);
+      this.editors.get(file)?.setText(text);
+    };
+    for (const file of files) put(file, this.data.files[file] ?? '');
     this.markEdited();
-    this.notice('');
     this.el<HTMLElement>('[data-status]').textContent = 'Restored the original code';
+    this.notice(`Restored the chapter's ${files.join(', ')}.`, [
+      {
+        label: 'Undo',
+        run: () => {
+          for (const [file, text] of Object.entries(before)) put(file, text);
+          this.markEdited();
+          this.el<HTMLElement>('[data-status]').textContent = 'Your edits are back';
+        },
+      },
+    ])?.focus();
   }
 
   async openInStackblitz(): Promise<void> {

@@ -7,11 +7,26 @@ import { showSolved, solvedExercises } from './exercise-progress';
 import { sharedSandbox } from './share-fragment';
 import type { SandboxController, SandboxData } from './sandbox-controller';
 
+/** Sandboxes now on screen: while any is, the page hides its table of contents (the sandbox covers its column). */
+const onScreen = new Set<Element>();
+const visibility =
+  typeof IntersectionObserver === 'undefined'
+    ? undefined
+    : new IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          if (entry.isIntersecting) onScreen.add(entry.target);
+          else onScreen.delete(entry.target);
+        }
+        document.documentElement.toggleAttribute('data-sandbox-in-view', onScreen.size > 0);
+      });
+
 class SandboxElement extends HTMLElement {
   private controller: Promise<SandboxController> | undefined;
 
   connectedCallback(): void {
     this.setUpTabs();
+    this.setUpPanes();
+    visibility?.observe(this);
     const solved = solvedExercises(this.dataset.sandbox ?? '');
     for (const item of this.querySelectorAll<HTMLElement>('[data-exercise]')) {
       if (solved.includes(item.dataset.exercise ?? '')) showSolved(item);
@@ -48,7 +63,7 @@ class SandboxElement extends HTMLElement {
       }
     });
     // A pointer resting on the sandbox, or keyboard focus entering it, makes a Run likely: start
-    // the runner now so the click only sends the run.
+    // the runner now so the click only sends the run (loading the controller also checks the knobs).
     const prepare = () => void this.load().then((controller) => controller.prepare());
     this.addEventListener('pointerenter', prepare, { once: true });
     this.addEventListener('focusin', prepare, { once: true });
@@ -58,6 +73,11 @@ class SandboxElement extends HTMLElement {
       if (this.isShared())
         void this.load().then((controller) => controller.share.openFromLocation());
     });
+  }
+
+  disconnectedCallback(): void {
+    visibility?.unobserve(this);
+    onScreen.delete(this);
   }
 
   private isShared(): boolean {
@@ -99,6 +119,17 @@ class SandboxElement extends HTMLElement {
       ({ SandboxController }) => new SandboxController(this, this.data()),
     );
     return this.controller;
+  }
+
+  /** On a narrow sandbox one pane shows at a time; these toggle buttons pick it (CSS hides the rest). */
+  private setUpPanes(): void {
+    const buttons = [...this.querySelectorAll<HTMLButtonElement>('[data-show]')];
+    for (const button of buttons) {
+      button.addEventListener('click', () => {
+        this.dataset.pane = button.dataset.show ?? 'work';
+        for (const each of buttons) each.setAttribute('aria-pressed', String(each === button));
+      });
+    }
   }
 
   /** WAI-ARIA tabs: click or arrow keys switch files; only the selected tab is in the tab order. */

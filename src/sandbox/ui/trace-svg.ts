@@ -33,6 +33,10 @@ export interface DiagramOptions {
   desc?: string;
   /** Unique prefix for element ids (needed when a page shows several diagrams). */
   id?: string;
+  /** Width of one lifeline's lane, to fit the diagram to its box (default LAYOUT.lane). */
+  lane?: number;
+  /** Width of the time column (default LAYOUT.gutter); 0 leaves it out (the view draws it apart). */
+  gutter?: number;
 }
 
 export const LAYOUT = {
@@ -58,16 +62,33 @@ const el = (
   return node;
 };
 
+/** Narrowest lane that still shows a few characters of a host name. */
+export const MIN_LANE = 44;
+
 /** Width of a diagram with `hosts` lifelines. */
-export function diagramWidth(hostCount: number): number {
-  return LAYOUT.gutter + Math.max(1, hostCount) * LAYOUT.lane;
+export function diagramWidth(
+  hostCount: number,
+  lane: number = LAYOUT.lane,
+  gutter: number = LAYOUT.gutter,
+): number {
+  return gutter + Math.max(1, hostCount) * lane;
 }
 
-/** Centre x of lifeline `i`. */
-const laneX = (i: number): number => LAYOUT.gutter + i * LAYOUT.lane + LAYOUT.lane / 2;
+/** The lane width that makes `hostCount` lifelines fill `width` pixels (never below MIN_LANE). */
+export function fitLane(width: number, hostCount: number, gutter: number = LAYOUT.gutter): number {
+  return Math.max(MIN_LANE, Math.floor((width - gutter) / Math.max(1, hostCount)));
+}
+
+/** A host name cut to fit `px`, keeping its end ("thumbnails-1" → "thum…s-1"): names often differ only there. */
+function fitName(text: string, px: number): string {
+  const max = Math.max(3, Math.floor(px / 7.4));
+  if (text.length <= max) return text;
+  const tail = Math.min(3, Math.floor((max - 1) / 2));
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
+}
 
 function fit(text: string, px: number): string {
-  const max = Math.max(4, Math.floor(px / 6.6));
+  const max = Math.max(4, Math.floor(px / 7.4));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -94,7 +115,10 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
   const start = Math.max(0, options.start ?? 0);
   const end = Math.min(messages.length, options.end ?? messages.length);
   const rows = Math.max(0, end - start);
-  const width = diagramWidth(hosts.length);
+  const laneWidth = options.lane ?? LAYOUT.lane;
+  const gutter = options.gutter ?? LAYOUT.gutter;
+  const laneX = (i: number): number => gutter + i * laneWidth + laneWidth / 2;
+  const width = diagramWidth(hosts.length, laneWidth, gutter);
   const height = LAYOUT.head + rows * LAYOUT.row + LAYOUT.foot;
   const rowY = (index: number): number =>
     LAYOUT.head + (index - start) * LAYOUT.row + LAYOUT.row / 2;
@@ -112,9 +136,9 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
       el('line', { class: 'tv-lifeline', x1: x, y1: LAYOUT.head - 6, x2: x, y2: height - 2 }),
       el('rect', {
         class: 'tv-host-box',
-        x: x - LAYOUT.lane / 2 + 10,
+        x: x - laneWidth / 2 + 4,
         y: 6,
-        width: LAYOUT.lane - 20,
+        width: laneWidth - 8,
         height: 26,
         rx: 4,
       }),
@@ -122,7 +146,7 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
         'text',
         { class: 'tv-host', x, y: 24, 'text-anchor': 'middle' },
         undefined,
-        fit(host, LAYOUT.lane - 28),
+        fitName(host, laneWidth - 10),
       ),
     );
   });
@@ -179,7 +203,16 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
     const tip = x2 - dir * 2;
     const row: SvgNode[] = [
       el('rect', { class: 'tv-hit', x: 0, y: y - LAYOUT.row / 2, width, height: LAYOUT.row }),
-      el('text', { class: 'tv-time', x: 6, y: y + 4 }, undefined, `${message.t.toFixed(1)} ms`),
+      ...(gutter > 0
+        ? [
+            el(
+              'text',
+              { class: 'tv-time', x: 6, y: y + 4 },
+              undefined,
+              `${message.t.toFixed(1)} ms`,
+            ),
+          ]
+        : []),
       el('line', { class: 'tv-arrow', x1, y1: y + 4, x2: tip - dir * 6, y2: y + 4 }),
       el('polygon', {
         class: 'tv-head',
@@ -189,7 +222,7 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
         'text',
         { class: 'tv-label', x: (x1 + x2) / 2, y: y - 2, 'text-anchor': 'middle' },
         undefined,
-        fit(message.label, Math.max(Math.abs(x2 - x1), 90) - 8),
+        fit(message.label, Math.max(Math.abs(x2 - x1), Math.min(laneWidth * 2, 180)) - 8),
       ),
       el('title', {}, undefined, describeMessage(message)),
     ];
@@ -210,6 +243,50 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
     attrs['aria-hidden'] = 'true';
   }
   return el('svg', attrs, children);
+}
+
+/** A time as the diagram's narrow time column shows it: "12 ms", "1.25 s". */
+export const formatTime = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * The time column of rows `start`…`end` on its own, `width` pixels wide, so the live view can keep
+ * it in place (sticky) while the lanes scroll sideways. Rows line up with {@link renderDiagram}'s.
+ */
+export function renderTimeColumn(
+  messages: readonly TraceMessage[],
+  start: number,
+  end: number,
+  width: number,
+): SvgNode {
+  const rows = Math.max(0, end - start);
+  const height = LAYOUT.head + rows * LAYOUT.row + LAYOUT.foot;
+  const children: SvgNode[] = [];
+  for (let index = start; index < end; index++) {
+    const message = messages[index];
+    if (!message) continue;
+    const y = LAYOUT.head + (index - start) * LAYOUT.row + LAYOUT.row / 2 + 4;
+    children.push(
+      el(
+        'text',
+        { class: 'tv-time', x: width - 6, y, 'text-anchor': 'end' },
+        undefined,
+        formatTime(message.t),
+      ),
+    );
+  }
+  return el(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      class: 'tv-diagram tv-time-column',
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      'aria-hidden': 'true',
+    },
+    children,
+  );
 }
 
 const ENTITIES: Record<string, string> = {

@@ -1,99 +1,80 @@
 /**
- * The live traffic view inside a sandbox's "Network trace" region: network knobs, per-host
- * counters, a sequence diagram, the same messages as a keyboard-navigable list, and the wire form of
- * the selected message. Framework-free; it only draws a {@link TraceModel}.
+ * The live traffic view inside a sandbox's "Network trace" region. It draws a {@link TraceModel} four
+ * ways, one at a time: a sequence diagram (fit to width, zoomable, host names and times kept in
+ * place), a waterfall of connections and streams, the messages as a keyboard-navigable list, and
+ * counters per host. Selecting a message opens its wire form in a details pane beside the view.
  *
  * Events arrive in batches while a run goes on; they are folded and drawn at most once per animation
- * frame, and the diagram and list draw only the rows in view, so 10,000 events stay cheap.
- * Every piece of event data reaches the DOM through textContent or setAttribute, never as markup.
+ * frame, and the diagram and list draw only the rows in view, so 10,000 events stay cheap. Every
+ * piece of event data reaches the DOM through textContent or setAttribute, never as markup.
+ *
+ * API for other parts of the page (kept small on purpose):
+ * - `new TraceView(root, { hosts, name })`, then `reset(hosts)`, `add(events)` and `finish()` per run;
+ * - `trace`: the model drawn (read-only use), `select(index)`: show a message's wire form;
+ * - `addTool(element)`: put a control (a replay slider, an export button) in the view's toolbar.
  */
-import type { ControlAction } from '../runtime/protocol';
 import type { TraceEvent } from '../trace/events';
 import { toHar } from '../trace/har-export';
-import { TraceModel, describeMessage, wireForm, type HostCounters } from '../trace/trace-model';
-import { LAYOUT, diagramWidth, renderDiagram, type SvgNode } from './trace-svg';
+import { TraceModel } from '../trace/trace-model';
+import { DiagramPane, ZOOMS, toDom } from './trace-diagram-pane';
+import { countersTable, formatMs, h, renderWire, updateCounters } from './trace-details';
+import { MessageList, keyTarget } from './trace-list';
+import { traceLegend } from './trace-legend';
 import { ReplayTimeline } from './replay-timeline';
+import { hasLaneHeaders, renderWaterfall, waterfallRows } from './trace-waterfall';
 
 export interface TraceViewOptions {
-  /** Lifelines in order: clients first, then hosts. */
+  /** Lifelines in order (see trace-lanes.ts: hubs in the middle). */
   hosts: string[];
-  /** Called when the reader changes the latency or presses a fault button. */
-  onControl?: (action: ControlAction) => void;
-  /** Fault buttons this chapter offers, for example `{ label: 'Drop connections', action: { kind: 'drop-connections', host: 'server' } }`. */
-  faults?: Array<{ label: string; action: ControlAction }>;
   /** Name used in the exported file and its metadata. */
   name?: string;
-  /** Initial added latency per hop, in milliseconds. */
-  latencyMs?: number;
-  /** Show the latency knob; off where no run can be controlled (the trace viewer). Default on. */
-  knobs?: boolean;
+  /** The added latency per hop of the run drawn, for the exported file's metadata. */
+  latencyMs?: () => number;
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-const LIST_ROW = 26;
-/** Rows drawn above and below the visible ones, so scrolling does not show gaps. */
-const OVERSCAN = 8;
+export type TraceViewKind = 'diagram' | 'waterfall' | 'messages' | 'counters';
+
+const VIEWS: Array<[TraceViewKind, string]> = [
+  ['diagram', 'Diagram'],
+  ['waterfall', 'Waterfall'],
+  ['messages', 'Messages'],
+  ['counters', 'Counters'],
+];
+
 let nextViewId = 1;
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<Record<string, string>> = {},
-  ...children: Array<Node | string>
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props))
-    if (value !== undefined) node.setAttribute(name, value);
-  for (const child of children) node.append(child);
-  return node;
-}
-
-/** Builds DOM nodes from a diagram tree: attributes by setAttribute, text by textContent. */
-function toDom(node: SvgNode): SVGElement {
-  const element = document.createElementNS(SVG_NS, node.tag);
-  for (const [name, value] of Object.entries(node.attrs)) element.setAttribute(name, String(value));
-  if (node.text !== undefined) element.textContent = node.text;
-  for (const child of node.children ?? []) element.append(toDom(child));
-  return element;
-}
-
-const formatMs = (ms: number): string =>
-  ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
-const formatBytes = (bytes: number): string =>
-  bytes < 10_000
-    ? `${bytes} B`
-    : bytes < 10_000_000
-      ? `${(bytes / 1024).toFixed(1)} KB`
-      : `${(bytes / 1048576).toFixed(1)} MB`;
 
 export class TraceView {
   private model: TraceModel;
   /** The whole run, while the replay shows an earlier moment of it in `model`. */
   private live: TraceModel | undefined;
   readonly replay = new ReplayTimeline({ showMoment: (model, at) => this.showMoment(model, at) });
+  /** The replay has the finished run (it is given it on the first frame after the run ends). */
+  private replayReady = false;
   private pending: TraceEvent[] = [];
   private frame: number | undefined;
   private fallback: ReturnType<typeof setTimeout> | undefined;
   private finished = false;
-  /** The replay has the finished run (it is given it on the first frame after the run ends). */
-  private replayReady = false;
   private startedAt = new Date();
   private active = -1;
   private selected = -1;
-  private followDiagram = true;
-  private followList = true;
+  private view: TraceViewKind = 'diagram';
+  /** The reader picked a view; the view no longer switches to the waterfall by itself. */
+  private viewChosen = false;
   private readonly id = `tv${nextViewId++}`;
 
-  private readonly latencyInput: HTMLInputElement;
+  private readonly toolbar: HTMLDivElement;
+  private readonly tools: HTMLSpanElement;
+  private readonly viewButtons = new Map<TraceViewKind, HTMLButtonElement>();
+  private readonly zoomGroup: HTMLSpanElement;
   private readonly status: HTMLParagraphElement;
+  private readonly panes: Record<TraceViewKind, HTMLElement>;
+  private readonly diagram: DiagramPane;
+  private readonly list: MessageList;
+  private readonly waterfallBox: HTMLDivElement;
   private readonly countersBody: HTMLTableSectionElement;
-  private readonly diagramBox: HTMLDivElement;
-  private readonly diagramSpacer: HTMLDivElement;
-  /** Host names, kept in view while the diagram scrolls (sticky). */
-  private readonly diagramHead: HTMLDivElement;
-  private readonly list: HTMLDivElement;
-  private readonly listSpacer: HTMLDivElement;
-  private readonly wire: HTMLElement;
-  private readonly rendered = { diagram: '', list: '' };
+  private readonly details: HTMLElement;
+  private readonly wire: HTMLDivElement;
+  private waterfallKey = '';
   /** Time the last frame spent drawing, in ms (read by tests and the performance budget). */
   lastRenderMs = 0;
   maxRenderMs = 0;
@@ -106,140 +87,121 @@ export class TraceView {
     root.classList.add('tv');
     root.replaceChildren();
 
-    const latencyId = `${this.id}-latency`;
-    this.latencyInput = h('input', {
-      id: latencyId,
-      type: 'number',
-      min: '0',
-      max: '5000',
-      step: '10',
-      inputmode: 'numeric',
-    });
-    this.latencyInput.value = String(options.latencyMs ?? 0);
-    this.latencyInput.addEventListener('change', () => {
-      const value = Math.max(0, Math.min(5000, Math.round(Number(this.latencyInput.value) || 0)));
-      this.latencyInput.value = String(value);
-      this.options.onControl?.({ kind: 'set-latency', latencyMs: value });
-    });
-    const toolbar = h('div', { class: 'tv-toolbar' });
-    if (options.knobs !== false)
-      toolbar.append(
-        h('label', { for: latencyId }, 'Added latency per hop (ms)'),
-        this.latencyInput,
-      );
-    for (const fault of options.faults ?? []) {
-      const button = h('button', { type: 'button', class: 'tv-fault' }, fault.label);
-      button.addEventListener('click', () => this.options.onControl?.(fault.action));
-      toolbar.append(button);
+    const viewGroup = h('span', { class: 'tv-views', role: 'group', 'aria-label': 'View' });
+    for (const [kind, label] of VIEWS) {
+      const button = h('button', { type: 'button', 'aria-pressed': 'false' }, label);
+      button.addEventListener('click', () => {
+        this.viewChosen = true;
+        this.show(kind);
+      });
+      this.viewButtons.set(kind, button);
+      viewGroup.append(button);
     }
+    this.zoomGroup = h('span', { class: 'tv-zoom', role: 'group', 'aria-label': 'Zoom' });
+    const zoomOut = h('button', { type: 'button', 'aria-label': 'Zoom out' }, '−');
+    const fit = h('button', { type: 'button' }, 'Fit');
+    const zoomIn = h('button', { type: 'button', 'aria-label': 'Zoom in' }, '+');
+    zoomOut.addEventListener('click', () => this.setZoom(this.diagram.zoom - 1));
+    fit.addEventListener('click', () => this.setZoom(0));
+    zoomIn.addEventListener('click', () => this.setZoom(this.diagram.zoom + 1));
+    this.zoomGroup.append(zoomOut, fit, zoomIn);
     const exportButton = h('button', { type: 'button' }, 'Export HAR');
     exportButton.addEventListener('click', () => this.download());
     const clearButton = h('button', { type: 'button' }, 'Clear');
     clearButton.addEventListener('click', () => this.clear());
-    toolbar.append(exportButton, clearButton);
+    this.tools = h('span', { class: 'tv-tools' }, exportButton, clearButton);
+    this.toolbar = h(
+      'div',
+      { class: 'tv-toolbar' },
+      viewGroup,
+      this.zoomGroup,
+      traceLegend(),
+      this.tools,
+    );
 
     this.status = h('p', { class: 'tv-status' });
-    this.countersBody = h('tbody');
-    const counters = h(
-      'div',
-      // Focusable so keyboard users can scroll the table sideways on narrow screens.
-      {
-        class: 'tv-scroll tv-counters',
-        tabindex: '0',
-        role: 'group',
-        'aria-label': 'Counters per host',
-      },
-      h(
-        'table',
-        {},
-        h('caption', {}, 'Counters per host'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...[
-              'Host',
-              'Requests sent / received',
-              'Responses sent, by status',
-              'Sent: headers + body',
-              'Received: headers + body',
-              'Open (peak)',
-            ].map((text) => h('th', { scope: 'col' }, text)),
-          ),
-        ),
-        this.countersBody,
-      ),
-    );
 
-    this.diagramSpacer = h('div', { class: 'tv-spacer' });
-    this.diagramHead = h('div', { class: 'tv-diagram-head', 'aria-hidden': 'true' });
-    this.diagramBox = h(
-      'div',
-      // Focusable so keyboard users can scroll a long diagram; the message list is its text alternative.
-      { class: 'tv-diagram-box', tabindex: '0', role: 'group', 'aria-label': 'Sequence diagram' },
-      this.diagramHead,
-      this.diagramSpacer,
-    );
-    this.diagramBox.addEventListener('scroll', () => {
-      const box = this.diagramBox;
-      this.followDiagram = box.scrollTop + box.clientHeight >= box.scrollHeight - LAYOUT.row;
-      this.schedule();
-    });
-    this.diagramBox.addEventListener('click', (event) => {
+    this.diagram = new DiagramPane(() => this.schedule());
+    this.diagram.box.addEventListener('click', (event) => {
       const row = (event.target as Element).closest?.('[data-index]');
-      if (row) this.select(Number(row.getAttribute('data-index')), true);
+      if (row) this.select(Number(row.getAttribute('data-index')));
+    });
+    this.diagram.box.addEventListener('keydown', (event) => this.onKey(event));
+
+    this.list = new MessageList(this.id, {
+      onScroll: () => this.schedule(),
+      onClick: (index) => this.select(index),
+    });
+    this.list.element.addEventListener('keydown', (event) => this.onKey(event));
+
+    this.waterfallBox = h('div', {
+      class: 'tv-waterfall-box',
+      tabindex: '0',
+      role: 'group',
+      'aria-label': 'Waterfall: one row per connection, stream or exchange',
+    });
+    this.waterfallBox.addEventListener('click', (event) => {
+      const bar = (event.target as Element).closest?.('[data-index]');
+      if (bar) this.select(Number(bar.getAttribute('data-index')));
     });
 
-    this.listSpacer = h('div', { class: 'tv-spacer' });
-    this.list = h(
-      'div',
-      {
-        class: 'tv-list',
-        role: 'listbox',
-        tabindex: '0',
-        'aria-label': 'Messages, in order (arrow keys move, Enter shows the wire view)',
-      },
-      this.listSpacer,
+    const counters = countersTable();
+    this.countersBody = counters.body;
+    this.panes = {
+      diagram: this.diagram.box,
+      waterfall: this.waterfallBox,
+      messages: this.list.element,
+      counters: h(
+        'div',
+        {
+          class: 'tv-counters',
+          tabindex: '0',
+          role: 'group',
+          'aria-label': 'Counters per host',
+        },
+        counters.table,
+      ),
+    };
+
+    const close = h(
+      'button',
+      { type: 'button', class: 'tv-close', 'aria-label': 'Close the wire view' },
+      '×',
     );
-    this.list.addEventListener('scroll', () => {
-      const list = this.list;
-      this.followList = list.scrollTop + list.clientHeight >= list.scrollHeight - LIST_ROW;
+    close.addEventListener('click', () => {
+      this.root.dataset.details = 'closed';
       this.schedule();
     });
-    this.list.addEventListener('keydown', (event) => this.onKey(event));
-    this.list.addEventListener('click', (event) => {
-      const option = (event.target as Element).closest?.('[data-index]');
-      if (option) this.select(Number(option.getAttribute('data-index')), false);
-    });
-
-    // A group, not a landmark: a page with several sandboxes has several wire views.
-    this.wire = h('section', { class: 'tv-wire', role: 'group', 'aria-label': 'Wire view' });
-
-    root.append(
-      toolbar,
-      this.status,
-      this.replay.element,
-      counters,
-      h(
-        'div',
-        { class: 'tv-panes' },
-        h('div', { class: 'tv-pane' }, h('h4', {}, 'Sequence diagram'), this.diagramBox),
-        h('div', { class: 'tv-pane' }, h('h4', {}, 'Messages'), this.list),
-      ),
+    this.wire = h('div', { class: 'tv-wire' });
+    this.details = h(
+      'section',
+      // A group, not a landmark: a page with several sandboxes has several wire views.
+      { class: 'tv-details', role: 'group', 'aria-label': 'Wire view', tabindex: '-1' },
+      close,
       this.wire,
     );
-    this.renderWire();
-    this.render();
+    root.dataset.details = 'closed';
+    root.append(
+      this.toolbar,
+      this.status,
+      this.replay.element,
+      h(
+        'div',
+        { class: 'tv-main' },
+        h('div', { class: 'tv-view' }, ...Object.values(this.panes)),
+        this.details,
+      ),
+    );
+    new ResizeObserver(() => {
+      this.diagram.invalidate();
+      this.waterfallKey = '';
+      this.schedule();
+    }).observe(root);
+    renderWire(this.wire, this.model, -1);
+    this.show('diagram');
   }
 
-  /** Current added latency per hop, as the knob shows it (pass it to the next run). */
-  latency(): number {
-    return Number(this.latencyInput.value) || 0;
-  }
-
-  /** The model being drawn (read-only use: tests and export). */
+  /** The model being drawn (read-only use: tests, export, other components). */
   get trace(): TraceModel {
     return this.live ?? this.model;
   }
@@ -253,14 +215,21 @@ export class TraceView {
       this.model = this.live;
       this.live = undefined;
     }
-    this.rendered.diagram = this.rendered.list = '';
-    if (current >= 0) this.select(current, false);
+    this.diagram.invalidate();
+    this.list.invalidate();
+    this.waterfallKey = '';
+    if (current >= 0) this.select(current);
     else {
       this.selected = this.active = -1;
-      this.followDiagram = this.followList = true;
-      this.renderWire();
+      this.diagram.follow = this.list.follow = true;
+      renderWire(this.wire, this.model, -1);
       this.render();
     }
+  }
+
+  /** Puts a control into the toolbar, before Export and Clear. */
+  addTool(element: HTMLElement): void {
+    this.tools.prepend(element);
   }
 
   /** A new run starts: forget the previous one. */
@@ -274,28 +243,59 @@ export class TraceView {
     this.startedAt = new Date();
     this.active = -1;
     this.selected = -1;
-    this.followDiagram = this.followList = true;
-    this.rendered.diagram = this.rendered.list = '';
-    this.renderWire();
+    this.diagram.follow = this.list.follow = true;
+    this.diagram.invalidate();
+    this.list.clear();
+    this.waterfallKey = '';
+    this.root.dataset.details = 'closed';
+    renderWire(this.wire, this.model, -1);
     this.schedule();
   }
 
   /** Events from the running sandbox; drawn on the next animation frame. */
   add(events: readonly TraceEvent[]): void {
     for (const event of events) this.pending.push(event);
+    // A trace that names its connections or streams is best read as a waterfall.
+    if (!this.viewChosen && this.view === 'diagram' && events.some(hasLaneHeaders)) {
+      this.show('waterfall');
+    }
     this.schedule();
   }
 
-  /** The run ended. */
+  /** The run ended: draw the rest and show the start of the story. */
   finish(): void {
     this.finished = true;
     this.replayReady = false;
+    this.render();
+    this.diagram.scrollToStart();
+    this.list.scrollToStart();
+    this.waterfallBox.scrollTop = 0;
     this.schedule();
   }
 
   private clear(): void {
     this.reset();
     this.finished = true;
+  }
+
+  private show(kind: TraceViewKind): void {
+    this.view = kind;
+    this.root.dataset.view = kind;
+    for (const [each, button] of this.viewButtons) {
+      button.setAttribute('aria-pressed', String(each === kind));
+    }
+    for (const [each, pane] of Object.entries(this.panes)) pane.hidden = each !== kind;
+    this.zoomGroup.hidden = kind !== 'diagram';
+    this.diagram.invalidate();
+    this.list.invalidate();
+    this.waterfallKey = '';
+    this.schedule();
+  }
+
+  private setZoom(level: number): void {
+    this.diagram.zoom = Math.max(0, Math.min(ZOOMS.length - 1, level));
+    this.diagram.invalidate();
+    this.schedule();
   }
 
   private schedule(): void {
@@ -324,273 +324,89 @@ export class TraceView {
       this.replay.enable(this.model);
     }
     this.renderStatus();
-    this.renderCounters();
-    this.renderDiagram();
-    this.renderList();
+    if (this.view === 'counters') updateCounters(this.countersBody, this.model);
+    if (this.view === 'diagram') this.diagram.render(this.model, this.selected, this.active);
+    if (this.view === 'messages') this.list.render(this.model, this.selected, this.active);
+    if (this.view === 'waterfall') this.renderWaterfall();
     this.lastRenderMs = performance.now() - began;
     this.maxRenderMs = Math.max(this.maxRenderMs, this.lastRenderMs);
   }
 
   private renderStatus(): void {
     const model = this.model;
-    const open = model.openCount;
     const state = this.finished
       ? 'Run ended'
       : model.events.length === 0
         ? 'Waiting for traffic'
         : 'Running';
     this.status.textContent = this.live
-      ? `Replay: ${model.messages.length} of ${this.live.messages.length} messages, ${formatMs(model.elapsed)} into the run, ${open} open.`
-      : `${state}: ${model.messages.length} messages, ${formatMs(model.elapsed)} elapsed, ${open} open.`;
+      ? `Replay: ${model.messages.length} of ${this.live.messages.length} messages, ${formatMs(model.elapsed)} into the run, ${model.openCount} open.`
+      : `${state}: ${model.messages.length} messages, ${formatMs(model.elapsed)} elapsed, ${model.openCount} open.`;
   }
 
-  private renderCounters(): void {
-    const rows = this.model.hosts.flatMap((host) => this.model.counters.get(host) ?? []);
-    while (this.countersBody.rows.length > rows.length) this.countersBody.deleteRow(-1);
-    rows.forEach((counters, i) => {
-      const row = this.countersBody.rows[i] ?? this.countersBody.insertRow();
-      const cells = counterCells(counters);
-      while (row.cells.length < cells.length) {
-        row.append(row.cells.length === 0 ? h('th', { scope: 'row' }) : h('td'));
-      }
-      cells.forEach((text, j) => {
-        const cell = row.cells[j];
-        if (cell && cell.textContent !== text) cell.textContent = text;
-      });
-    });
-  }
-
-  private renderDiagram(): void {
-    const model = this.model;
-    const box = this.diagramBox;
-    const total = model.messages.length;
-    const height = LAYOUT.head + total * LAYOUT.row + LAYOUT.foot;
-    this.diagramSpacer.style.height = `${height}px`;
-    this.diagramSpacer.style.width = `${diagramWidth(model.hosts.length)}px`;
-    if (this.followDiagram) box.scrollTop = box.scrollHeight;
-    const visible = Math.ceil((box.clientHeight || 360) / LAYOUT.row);
-    const top = Math.max(0, Math.floor((box.scrollTop - LAYOUT.head) / LAYOUT.row));
-    const start = Math.max(0, top - OVERSCAN);
-    const end = Math.min(total, top + visible + OVERSCAN);
-    const hosts = model.hosts.join('\n');
-    if (this.diagramHead.dataset.hosts !== hosts) {
-      this.diagramHead.dataset.hosts = hosts;
-      this.diagramHead.replaceChildren(
-        toDom(renderDiagram({ hosts: model.hosts, messages: [], exchanges: [] })),
-      );
-    }
-    const key = `${start}:${end}:${total}:${this.selected}:${this.active}:${model.hosts.length}:${model.events.length}`;
-    if (key === this.rendered.diagram) return;
-    this.rendered.diagram = key;
-    const tree = renderDiagram(
-      {
-        hosts: model.hosts,
-        messages: model.messages,
-        exchanges: model.exchanges.values(),
-        elapsed: model.elapsed,
-      },
-      { start, end, selected: this.selected },
+  private renderWaterfall(): void {
+    const width = this.waterfallBox.clientWidth || 600;
+    const selectedExchange = this.model.messages[this.selected]?.exchange;
+    const key = `${this.model.events.length}:${width}:${selectedExchange}`;
+    if (key === this.waterfallKey) return;
+    this.waterfallKey = key;
+    const svg = toDom(
+      renderWaterfall(waterfallRows(this.model.exchanges.values()), {
+        width,
+        elapsed: this.model.elapsed,
+        ...(selectedExchange ? { selectedExchange } : {}),
+      }),
     );
-    const svg = toDom(tree);
-    // The window is drawn with its first row at the top; place it where that row sits in the run.
-    const offset = start * LAYOUT.row;
-    svg.style.transform = `translateY(${offset}px)`;
     svg.setAttribute('role', 'img');
-    svg.removeAttribute('aria-hidden');
     svg.setAttribute(
       'aria-label',
-      `Sequence diagram of ${total} messages between ${model.hosts.join(', ')}; the list of messages has the same content.`,
+      `Waterfall of ${this.model.exchanges.size} exchanges over ${formatMs(this.model.elapsed)}; the message list has the same content.`,
     );
-    const old = this.diagramSpacer.firstChild;
-    if (old) old.replaceWith(svg);
-    else this.diagramSpacer.append(svg);
-  }
-
-  private renderList(): void {
-    const list = this.list;
-    const total = this.model.messages.length;
-    this.listSpacer.style.height = `${total * LIST_ROW}px`;
-    if (this.followList) list.scrollTop = list.scrollHeight;
-    const visible = Math.ceil((list.clientHeight || 260) / LIST_ROW);
-    const top = Math.floor(list.scrollTop / LIST_ROW);
-    const start = Math.max(0, top - OVERSCAN);
-    const end = Math.min(total, top + visible + OVERSCAN);
-    const key = `${start}:${end}:${total}:${this.selected}:${this.active}`;
-    if (key === this.rendered.list) return;
-    this.rendered.list = key;
-    const indexes: number[] = [];
-    for (let i = start; i < end; i++) indexes.push(i);
-    // The active option must exist for aria-activedescendant, even when it is scrolled away.
-    if (this.active >= 0 && (this.active < start || this.active >= end)) indexes.push(this.active);
-    const options = indexes.flatMap((index) => {
-      const message = this.model.messages[index];
-      if (!message) return [];
-      const option = h('div', {
-        role: 'option',
-        id: `${this.id}-m${index}`,
-        class: `tv-option tv-${message.kind}${index === this.active ? ' tv-active' : ''}`,
-        'data-index': String(index),
-        'aria-selected': index === this.selected ? 'true' : 'false',
-        'aria-posinset': String(index + 1),
-        'aria-setsize': String(total),
-      });
-      option.style.top = `${index * LIST_ROW}px`;
-      option.textContent = describeMessage(message);
-      return option;
-    });
-    this.listSpacer.replaceChildren(...options);
-    if (this.active >= 0) list.setAttribute('aria-activedescendant', `${this.id}-m${this.active}`);
-    else list.removeAttribute('aria-activedescendant');
+    this.waterfallBox.replaceChildren(svg);
   }
 
   private onKey(event: KeyboardEvent): void {
     const total = this.model.messages.length;
     if (total === 0) return;
-    const page = Math.max(1, Math.floor(this.list.clientHeight / LIST_ROW) - 1);
-    const from =
-      this.active < 0 ? (event.key === 'ArrowUp' || event.key === 'End' ? total : -1) : this.active;
-    let next: number | undefined;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = from + 1;
-        break;
-      case 'ArrowUp':
-        next = from - 1;
-        break;
-      case 'PageDown':
-        next = from + page;
-        break;
-      case 'PageUp':
-        next = from - page;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = total - 1;
-        break;
-      case 'Enter':
-      case ' ':
-        if (this.active >= 0) this.select(this.active, false);
-        event.preventDefault();
-        return;
-      default:
-        return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      if (this.active >= 0) this.select(this.active);
+      event.preventDefault();
+      return;
     }
+    const next = keyTarget(event.key, this.active, total, this.list.page);
+    if (next === undefined) return;
     event.preventDefault();
-    this.activate(Math.max(0, Math.min(total - 1, next)));
+    this.activate(next);
   }
 
-  /** Moves the keyboard cursor to message `index` and scrolls both views to it. */
+  /** Moves the keyboard cursor to message `index` and scrolls the views to it. */
   private activate(index: number): void {
     this.active = index;
-    this.followList = index === this.model.messages.length - 1;
-    this.followDiagram = false;
-    const list = this.list;
-    const y = index * LIST_ROW;
-    if (y < list.scrollTop) list.scrollTop = y;
-    else if (y + LIST_ROW > list.scrollTop + list.clientHeight)
-      list.scrollTop = y + LIST_ROW - list.clientHeight;
-    const box = this.diagramBox;
-    const dy = LAYOUT.head + index * LAYOUT.row;
-    if (dy < box.scrollTop + LAYOUT.head || dy + LAYOUT.row > box.scrollTop + box.clientHeight) {
-      box.scrollTop = Math.max(0, dy - box.clientHeight / 2);
-    }
+    this.list.reveal(index, this.model.messages.length);
+    this.diagram.reveal(index);
     this.render();
   }
 
-  /** Shows the wire form of message `index`. */
-  select(index: number, fromDiagram: boolean): void {
+  /** Shows the wire form of message `index` in the details pane beside the view. */
+  select(index: number): void {
     if (!this.model.messages[index]) return;
     this.selected = index;
     this.activate(index);
-    this.renderWire();
-    if (fromDiagram) this.list.focus({ preventScroll: true });
-  }
-
-  private renderWire(): void {
-    const heading = h('h4', {}, 'Wire view');
-    const wire = this.selected >= 0 ? wireForm(this.model, this.selected) : undefined;
-    if (!wire) {
-      this.wire.replaceChildren(
-        heading,
-        h('p', { class: 'tv-hint' }, 'Select a message to see the bytes it put on the wire.'),
-      );
-      return;
-    }
-    const message = this.model.messages[this.selected];
-    if (!message) return;
-    heading.textContent = `Wire view: ${wire.title}, ${message.from} → ${message.to}`;
-    const body = h('tbody');
-    for (const part of wire.parts) {
-      const code = h('code', {});
-      code.textContent = part.text;
-      const cell = h('td', { class: `tv-part tv-part-${part.role}` }, code);
-      if (part.truncated)
-        cell.append(h('span', { class: 'tv-more' }, ` … (preview; ${part.bytes} bytes sent)`));
-      if (part.eol)
-        cell.append(
-          h(
-            'span',
-            { class: 'tv-eol', title: part.eol === '\r\n' ? 'CR LF' : 'LF' },
-            part.eol === '\r\n' ? '\\r\\n' : '\\n',
-          ),
-        );
-      body.append(
-        h(
-          'tr',
-          {},
-          h('td', { class: 'tv-bytes' }, String(part.bytes)),
-          h('th', { scope: 'row', class: 'tv-role' }, part.role.replace('-', ' ')),
-          cell,
-        ),
-      );
-    }
-    const table = h(
-      'table',
-      { class: 'tv-wire-table' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'Bytes'),
-          h('th', { scope: 'col' }, 'Part'),
-          h('th', { scope: 'col' }, 'Content'),
-        ),
-      ),
-      body,
-      h(
-        'tfoot',
-        {},
-        h(
-          'tr',
-          {},
-          h('td', { class: 'tv-bytes tv-total' }, String(wire.total)),
-          h('th', { scope: 'row' }, 'total'),
-          h('td', { class: 'tv-part' }, describeMessage(message)),
-        ),
-      ),
-    );
-    this.wire.replaceChildren(
-      heading,
-      h(
-        'div',
-        { class: 'tv-scroll', tabindex: '0', role: 'group', 'aria-label': 'Wire bytes' },
-        table,
-      ),
-    );
-    if (wire.note) this.wire.append(h('p', { class: 'tv-hint' }, wire.note));
+    renderWire(this.wire, this.model, index);
+    this.root.dataset.details = 'open';
+    this.waterfallKey = '';
+    this.diagram.invalidate();
+    this.schedule();
   }
 
   private download(): void {
     // Fold anything not drawn yet so the file has every event.
     this.render();
+    const latencyMs = this.options.latencyMs?.();
     const data = toHar(this.trace.events, {
       sandbox: this.options.name ?? 'sandbox',
       startedAt: this.startedAt.toISOString(),
-      ...(this.options.knobs === false ? {} : { latencyMs: this.latency() }),
+      ...(latencyMs === undefined ? {} : { latencyMs }),
     });
     const url = URL.createObjectURL(
       new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }),
@@ -602,20 +418,4 @@ export class TraceView {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
-}
-
-function counterCells(counters: HostCounters): string[] {
-  // Only the status classes that occurred, e.g. "2xx 1 · 4xx 1".
-  const classes = counters.responsesSent.flatMap((count, index) =>
-    count > 0 ? [`${index + 1}xx ${count}`] : [],
-  );
-  const responses = classes.length === 0 ? '–' : classes.join(' · ');
-  return [
-    counters.host,
-    `${counters.requestsSent} / ${counters.requestsReceived}${counters.wsMessagesSent + counters.wsMessagesReceived > 0 ? ` (WS ${counters.wsMessagesSent} / ${counters.wsMessagesReceived})` : ''}`,
-    responses,
-    `${formatBytes(counters.sent.headers)} + ${formatBytes(counters.sent.body)}`,
-    `${formatBytes(counters.received.headers)} + ${formatBytes(counters.received.body)}`,
-    `${counters.openNow} (${counters.openPeak})`,
-  ];
 }

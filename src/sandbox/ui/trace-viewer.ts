@@ -83,7 +83,7 @@ class TraceViewerElement extends HTMLElement {
     const section = this.querySelector<HTMLElement>('[data-trace-section]');
     if (!root || !section) throw new Error('<bcp-trace-viewer> markup has no [data-trace]');
     section.hidden = false;
-    this.view = new TraceView(root, { hosts, name: 'har', knobs: false });
+    this.view = new TraceView(root, { hosts, name: 'har' });
     return this.view;
   }
 

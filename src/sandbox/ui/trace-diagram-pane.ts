@@ -1,0 +1,144 @@
+/**
+ * The sequence diagram pane of the traffic view: fits its lifelines to the box's width (zoom widens
+ * them, then the lanes scroll sideways), keeps the host names (top) and the time column (left) in
+ * place while scrolling, and draws only the rows in view so 10,000 messages stay cheap.
+ */
+import type { TraceModel } from '../trace/trace-model';
+import { LAYOUT, fitLane, renderDiagram, renderTimeColumn, type SvgNode } from './trace-svg';
+import { h } from './trace-details';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Width of the time column kept at the left. */
+export const TIME_COLUMN = 50;
+/** Rows drawn above and below the visible ones, so scrolling does not show gaps. */
+const OVERSCAN = 8;
+export const ZOOMS = [1, 1.5, 2, 3] as const;
+
+/** Builds DOM nodes from a diagram tree: attributes by setAttribute, text by textContent. */
+export function toDom(node: SvgNode): SVGElement {
+  const element = document.createElementNS(SVG_NS, node.tag);
+  for (const [name, value] of Object.entries(node.attrs)) element.setAttribute(name, String(value));
+  if (node.text !== undefined) element.textContent = node.text;
+  for (const child of node.children ?? []) element.append(toDom(child));
+  return element;
+}
+
+export class DiagramPane {
+  /** The scrolling box (focusable, so keyboard users can scroll it). */
+  readonly box: HTMLDivElement;
+  private readonly head: HTMLDivElement;
+  private readonly hostsHead: HTMLDivElement;
+  private readonly body: HTMLDivElement;
+  private readonly timeColumn: HTMLDivElement;
+  private readonly lanes: HTMLDivElement;
+  private rendered = '';
+  /** Keep the newest row in view while a run adds rows (until the reader scrolls away). */
+  follow = true;
+  /** Index into {@link ZOOMS}. */
+  zoom = 0;
+
+  constructor(onScroll: () => void) {
+    this.hostsHead = h('div', { class: 'tv-diagram-hosts' });
+    this.head = h(
+      'div',
+      { class: 'tv-diagram-head', 'aria-hidden': 'true' },
+      h('div', { class: 'tv-corner' }, 'time'),
+      this.hostsHead,
+    );
+    this.timeColumn = h('div', { class: 'tv-time-col' });
+    this.lanes = h('div', { class: 'tv-lanes' });
+    this.body = h('div', { class: 'tv-diagram-body' }, this.timeColumn, this.lanes);
+    this.box = h(
+      'div',
+      // The message list is the diagram's text alternative; this box is focusable for scrolling.
+      { class: 'tv-diagram-box', tabindex: '0', role: 'group', 'aria-label': 'Sequence diagram' },
+      this.head,
+      this.body,
+    );
+    this.box.addEventListener('scroll', () => {
+      const box = this.box;
+      this.follow = box.scrollTop + box.clientHeight >= box.scrollHeight - LAYOUT.row;
+      onScroll();
+    });
+  }
+
+  /** Lane width for the box's current width and zoom. */
+  private lane(hostCount: number): number {
+    const width = (this.box.clientWidth || 600) - TIME_COLUMN - 2;
+    return Math.round(fitLane(width, hostCount, 0) * (ZOOMS[this.zoom] ?? 1));
+  }
+
+  /** Forgets what was drawn, so the next render draws everything again (new run, resize, zoom). */
+  invalidate(): void {
+    this.rendered = '';
+    this.hostsHead.dataset.key = '';
+  }
+
+  /** Shows the first rows (after a run ends, the start of the story is what the reader wants). */
+  scrollToStart(): void {
+    this.follow = false;
+    this.box.scrollTop = 0;
+    this.box.scrollLeft = 0;
+  }
+
+  /** Scrolls so message `index` is in view (centred when it was out of view). */
+  reveal(index: number): void {
+    this.follow = false;
+    const box = this.box;
+    const y = LAYOUT.head + index * LAYOUT.row;
+    if (y < box.scrollTop + LAYOUT.head || y + LAYOUT.row > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, y - box.clientHeight / 2);
+    }
+  }
+
+  render(model: TraceModel, selected: number, active: number): void {
+    const box = this.box;
+    const total = model.messages.length;
+    const lane = this.lane(model.hosts.length);
+    const lanesWidth = lane * Math.max(1, model.hosts.length);
+    const height = LAYOUT.head + total * LAYOUT.row + LAYOUT.foot;
+    this.body.style.height = `${height}px`;
+    this.body.style.width = `${TIME_COLUMN + lanesWidth}px`;
+    this.head.style.width = `${TIME_COLUMN + lanesWidth}px`;
+    if (this.follow) box.scrollTop = box.scrollHeight;
+    const visible = Math.ceil((box.clientHeight || 360) / LAYOUT.row);
+    const top = Math.max(0, Math.floor((box.scrollTop - LAYOUT.head) / LAYOUT.row));
+    const start = Math.max(0, top - OVERSCAN);
+    const end = Math.min(total, top + visible + OVERSCAN);
+    const headKey = `${model.hosts.join('\n')}:${lane}`;
+    if (this.hostsHead.dataset.key !== headKey) {
+      this.hostsHead.dataset.key = headKey;
+      this.hostsHead.replaceChildren(
+        toDom(
+          renderDiagram({ hosts: model.hosts, messages: [], exchanges: [] }, { lane, gutter: 0 }),
+        ),
+      );
+    }
+    const key = `${start}:${end}:${total}:${selected}:${active}:${headKey}:${model.events.length}`;
+    if (key === this.rendered) return;
+    this.rendered = key;
+    const offset = `translateY(${start * LAYOUT.row}px)`;
+    const svg = toDom(
+      renderDiagram(
+        {
+          hosts: model.hosts,
+          messages: model.messages,
+          exchanges: model.exchanges.values(),
+          elapsed: model.elapsed,
+        },
+        { start, end, selected, lane, gutter: 0 },
+      ),
+    );
+    svg.style.transform = offset;
+    svg.setAttribute('role', 'img');
+    svg.removeAttribute('aria-hidden');
+    svg.setAttribute(
+      'aria-label',
+      `Sequence diagram of ${total} messages between ${model.hosts.join(', ')}; the message list has the same content.`,
+    );
+    const times = toDom(renderTimeColumn(model.messages, start, end, TIME_COLUMN));
+    times.style.transform = offset;
+    this.lanes.replaceChildren(svg);
+    this.timeColumn.replaceChildren(times);
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The sandbox as a workbench, on every page that embeds one: at 1280×800 Run, the knobs, the latest
+ * console line and the diagram are on screen together; at 390×844 a reader runs it, reads the
+ * console and the whole diagram width without sideways page scrolling. Plus what the workbench
+ * promises on its own: hubs in the middle, knobs that refuse bad values, switches, a skip link.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { builtSandboxPages, launchChromium, pageUrl, watchPage } from './helpers';
+
+const sandboxPages = builtSandboxPages();
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(path: string, width: number, height: number): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  await page.goto(pageUrl(path));
+  return page;
+}
+
+/** Scrolls so the sandbox's top sits just under the site's header, as a reader arriving at it. */
+async function bringIntoView(page: Page, sandbox: Locator): Promise<void> {
+  await sandbox.evaluate((element) => {
+    const header = document.querySelector('header')?.getBoundingClientRect().bottom ?? 0;
+    const toc = document.querySelector('mobile-starlight-toc nav')?.getBoundingClientRect();
+    const top = Math.max(header, toc && toc.height > 0 ? toc.bottom : 0);
+    window.scrollBy(0, element.getBoundingClientRect().top - top - 4);
+  });
+}
+
+async function runToEnd(sandbox: Locator): Promise<void> {
+  await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
+  await sandbox
+    .locator('[data-status]')
+    .filter({ hasText: /Finished|Ended|Stopped/ })
+    .waitFor({ timeout: 30_000 });
+}
+
+/** Whether the element's box lies inside the viewport (fully for small controls). */
+async function onScreen(page: Page, locator: Locator): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const viewport = page.viewportSize();
+  if (!box || !viewport) return false;
+  return (
+    box.x >= 0 &&
+    box.y >= 0 &&
+    box.x + box.width <= viewport.width + 0.5 &&
+    box.y + Math.min(box.height, 40) <= viewport.height
+  );
+}
+
+const pageOverflow = (page: Page): Promise<number> =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+test('the build has sandbox pages to check', () => {
+  expect(sandboxPages).toEqual(expect.arrayContaining(['patterns/pub-sub/', 'comparison/']));
+});
+
+describe.each(sandboxPages)('%s', (path) => {
+  test('at 1280×800, Run, a knob, the latest console line and the diagram are on screen together', async () => {
+    const page = await open(path, 1280, 800);
+    const problems = watchPage(page);
+    const sandbox = page.locator('bcp-sandbox').first();
+    await bringIntoView(page, sandbox);
+    await runToEnd(sandbox);
+    const view = sandbox.locator('.tv-diagram-box:visible, .tv-waterfall-box:visible').first();
+    const checks = {
+      run: await onScreen(page, sandbox.getByRole('button', { name: 'Run', exact: true })),
+      knob: await onScreen(page, sandbox.getByLabel('Added latency per hop (ms)')),
+      lastConsoleLine: await onScreen(page, sandbox.locator('[data-console-lines] li').last()),
+      trace: await onScreen(page, view),
+      traceDrawn: (await view.locator('svg [data-index]').count()) > 0,
+    };
+    expect(checks).toEqual({
+      run: true,
+      knob: true,
+      lastConsoleLine: true,
+      trace: true,
+      traceDrawn: true,
+    });
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    expect(problems.pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  test('at 390×844, the reader runs it, reads the console and the whole diagram width without sideways page scrolling', async () => {
+    const page = await open(path, 390, 844);
+    const sandbox = page.locator('bcp-sandbox').first();
+    await bringIntoView(page, sandbox);
+    await runToEnd(sandbox);
+    // Run shows the console pane.
+    const lines = sandbox.locator('[data-console-lines] li');
+    expect(await lines.first().isVisible()).toBe(true);
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await sandbox.getByRole('button', { name: 'Trace', exact: true }).click();
+    await sandbox.getByRole('button', { name: 'Diagram', exact: true }).click();
+    const box = sandbox.locator('.tv-diagram-box');
+    await box.locator('.tv-lanes svg').waitFor();
+    const widths = await box.evaluate((element) => ({
+      box: element.clientWidth,
+      drawn: element.scrollWidth,
+    }));
+    expect(widths.drawn).toBeLessThanOrEqual(widths.box);
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+});
+
+describe('the workbench', () => {
+  test('Publish–Subscribe: the broker sits in the middle and all six hosts fit the diagram', async () => {
+    const page = await open('patterns/pub-sub/', 1280, 800);
+    const sandbox = page.locator('bcp-sandbox');
+    await bringIntoView(page, sandbox);
+    await runToEnd(sandbox);
+    const hosts = await sandbox.locator('.tv-diagram-head text.tv-host').allTextContents();
+    expect(hosts).toHaveLength(6);
+    expect(hosts[3]).toBe('broker');
+    const box = await sandbox.locator('.tv-diagram-box').boundingBox();
+    const last = await sandbox.locator('.tv-diagram-head rect.tv-host-box').last().boundingBox();
+    expect(box && last && last.x + last.width <= box.x + box.width).toBe(true);
+    await page.close();
+  });
+
+  test('selecting a message shows its wire form in view, with the diagram still in view', async () => {
+    const page = await open('patterns/request-response/', 1280, 800);
+    const sandbox = page.locator('bcp-sandbox');
+    await bringIntoView(page, sandbox);
+    await runToEnd(sandbox);
+    await sandbox.locator('.tv-lanes g.tv-request').first().click();
+    const wire = sandbox.getByRole('region', { name: 'Wire view' });
+    await wire.locator('tbody code').first().waitFor();
+    expect(await wire.locator('tbody code').first().textContent()).toBe('POST /uploads HTTP/1.1');
+    expect(await onScreen(page, wire)).toBe(true);
+    expect(await onScreen(page, sandbox.locator('.tv-diagram-box'))).toBe(true);
+    await page.close();
+  });
+
+  test('a number knob refuses an out-of-range value with a message, and Run says why it did not run', async () => {
+    const page = await open('patterns/multiplexing/', 1280, 800);
+    const sandbox = page.locator('bcp-sandbox');
+    const pool = sandbox.getByLabel('HTTP/1.1 pool size (connections)');
+    await pool.fill('99999');
+    await expect
+      .poll(() =>
+        sandbox
+          .getByText('HTTP/1.1 pool size (connections): 99999 is above the maximum, 30.')
+          .count(),
+      )
+      .toBe(1);
+    expect(await pool.getAttribute('aria-invalid')).toBe('true');
+    await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect
+      .poll(() => sandbox.locator('[data-status]').textContent())
+      .toMatch(/^Not run: HTTP\/1\.1 pool size .*above the maximum, 30\.$/);
+    expect(await sandbox.locator('[data-console-lines] li').count()).toBe(0);
+    await pool.fill('3');
+    expect(await pool.getAttribute('aria-invalid')).toBe('false');
+    await page.close();
+  });
+
+  test('an on/off setting is a switch, and the run sees it', async () => {
+    const page = await open('patterns/stateful-stateless/', 1280, 800);
+    const sandbox = page.locator('bcp-sandbox');
+    const sticky = sandbox.getByRole('switch', { name: 'Sticky sessions' });
+    expect(await sticky.isChecked()).toBe(false);
+    await sticky.check();
+    await runToEnd(sandbox);
+    expect(await sandbox.locator('[data-console-lines]').innerText()).toMatch(
+      /pinned this client to app-/,
+    );
+    await page.close();
+  });
+
+  test('files show in tabs that wrap: every file tab is on screen', async () => {
+    const page = await open('patterns/pub-sub/', 1280, 800);
+    const sandbox = page.locator('bcp-sandbox');
+    await bringIntoView(page, sandbox);
+    for (const tab of await sandbox.getByRole('tab').all()) {
+      expect(await onScreen(page, tab), await tab.innerText()).toBe(true);
+    }
+    await page.close();
+  });
+
+  test('a skip link takes the keyboard to the sandbox, where the next Tab reaches Run', async () => {
+    const page = await open('patterns/request-response/', 1280, 800);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+      'Skip to the sandbox',
+    );
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.action),
+    ).toBe('run');
+    await page.close();
+  });
+
+  test('the highlighted code shows line numbers, as error positions cite them', async () => {
+    const page = await open('patterns/request-response/', 1280, 800);
+    const numbers = await page
+      .locator('bcp-sandbox [data-file="client.ts"] [data-static] .ln')
+      .allTextContents();
+    const lines = readFileSync(
+      resolve(import.meta.dirname, '../../sandboxes/request-response/client.ts'),
+      'utf8',
+    )
+      .replace(/\n$/, '')
+      .split('\n').length;
+    expect(numbers.slice(0, 3)).toEqual(['1', '2', '3']);
+    expect(numbers).toHaveLength(lines);
+    await page.close();
+  });
+});

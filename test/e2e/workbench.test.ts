@@ -133,11 +133,11 @@ describe('the workbench', () => {
 
   test('selecting a message shows its wire form in view, with the diagram still in view', async () => {
     const page = await open('patterns/request-response/', 1280, 800);
-    const sandbox = page.locator('bcp-sandbox');
+    const sandbox = page.locator('bcp-sandbox').first();
     await bringIntoView(page, sandbox);
     await runToEnd(sandbox);
     await sandbox.locator('.tv-lanes g.tv-request').first().click();
-    const wire = sandbox.getByRole('region', { name: 'Wire view' });
+    const wire = sandbox.getByRole('group', { name: 'Wire view' });
     await wire.locator('tbody code').first().waitFor();
     expect(await wire.locator('tbody code').first().textContent()).toBe('POST /uploads HTTP/1.1');
     expect(await onScreen(page, wire)).toBe(true);
@@ -209,7 +209,9 @@ describe('the workbench', () => {
   test('the highlighted code shows line numbers, as error positions cite them', async () => {
     const page = await open('patterns/request-response/', 1280, 800);
     const numbers = await page
-      .locator('bcp-sandbox [data-file="client.ts"] [data-static] .ln')
+      .locator('bcp-sandbox')
+      .first()
+      .locator('[data-file="client.ts"] [data-static] .ln')
       .allTextContents();
     const lines = readFileSync(
       resolve(import.meta.dirname, '../../sandboxes/request-response/client.ts'),

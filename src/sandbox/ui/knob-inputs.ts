@@ -3,7 +3,7 @@
  * rendered, refuses out-of-range numbers with a message beside the box (instead of clamping them
  * on Run), and reports the added latency per hop as it changes.
  */
-import type { SandboxParam } from '../runtime/types';
+import type { SandboxParam } from '../contract/manifest';
 import { checkKnob, isSwitch } from './knobs';
 
 const LATENCY: Pick<SandboxParam, 'label' | 'min' | 'max' | 'step'> = {

@@ -3,7 +3,7 @@
  * value against a param's bounds with a message the reader can act on. Pure, so Sandbox.astro
  * (at build time) and the controller (in the page) agree.
  */
-import type { SandboxParam } from '../runtime/types';
+import type { SandboxParam } from '../contract/manifest';
 
 /** A param with only the values 0 and 1 is an on/off setting, shown as a switch. */
 export function isSwitch(param: Pick<SandboxParam, 'min' | 'max' | 'step'>): boolean {

@@ -51,7 +51,7 @@ export function renderWire(pane: HTMLElement, model: TraceModel, index: number):
     );
     return;
   }
-  heading.textContent = `${wire.title}, ${message.from} → ${message.to}, ${formatMs(message.t)}`;
+  heading.textContent = `Wire view: ${wire.title}, ${message.from} → ${message.to}`;
   const body = h('tbody');
   for (const part of wire.parts) {
     const code = h('code', {});

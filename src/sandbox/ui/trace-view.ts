@@ -324,9 +324,11 @@ export class TraceView {
       this.replay.enable(this.model);
     }
     this.renderStatus();
-    if (this.view === 'counters') updateCounters(this.countersBody, this.model);
+    // The list and counters are cheap (the list draws only rows in view) and stay current while
+    // hidden, so switching to them, and anything reading them, finds them up to date.
+    updateCounters(this.countersBody, this.model);
+    this.list.render(this.model, this.selected, this.active);
     if (this.view === 'diagram') this.diagram.render(this.model, this.selected, this.active);
-    if (this.view === 'messages') this.list.render(this.model, this.selected, this.active);
     if (this.view === 'waterfall') this.renderWaterfall();
     this.lastRenderMs = performance.now() - began;
     this.maxRenderMs = Math.max(this.maxRenderMs, this.lastRenderMs);

@@ -401,9 +401,10 @@ describe('the Request–Response sandbox', () => {
     await replaceFile('client.ts', `${originalClient}\n// a first edit\n`);
     await run();
     await waitForStatus(/Finished/);
-    await expect(exercise.locator('[data-exercise-result]').textContent()).resolves.toMatch(
-      /^✗ Not yet: No two POSTs carried the same Idempotency-Key header yet\.$/,
-    );
+    // Verdicts follow the end of the run (the checks load on demand).
+    await expect
+      .poll(() => exercise.locator('[data-exercise-result]').textContent())
+      .toMatch(/^✗ Not yet: No two POSTs carried the same Idempotency-Key header yet\.$/);
     const solution = resolve(
       import.meta.dirname,
       '../../sandboxes/request-response/solutions/idempotency-key',
@@ -412,9 +413,10 @@ describe('the Request–Response sandbox', () => {
     await replaceFile('client.ts', readFileSync(resolve(solution, 'client.ts'), 'utf8'));
     await run();
     await waitForStatus(/Finished/);
-    await expect(exercise.locator('[data-exercise-result]').textContent()).resolves.toMatch(
-      /^✓ Solved: 2 POSTs with the key/,
-    );
+    // Verdicts follow the end of the run (the checks load on demand).
+    await expect
+      .poll(() => exercise.locator('[data-exercise-result]').textContent())
+      .toMatch(/^✓ Solved: 2 POSTs with the key/);
     await expect(exercise.locator('[data-exercise-state]').textContent()).resolves.toBe('Solved');
     // The other exercise is judged on the same run, and is not solved by it.
     await expect(

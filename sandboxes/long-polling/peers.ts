@@ -1,5 +1,5 @@
 // Extra checks for the peer suite (test/peers.test.ts): the proxy passes bodies and headers on.
-import type { PeerPlan } from '../../test/peers/plan.ts';
+import type { PeerPlan } from '#peers';
 
 export default {
   steps: [

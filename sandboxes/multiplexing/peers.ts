@@ -1,6 +1,6 @@
 // Extra checks for the peer suite (test/peers.test.ts): the server over real HTTP/2, as the reader
 // tries it with curl --http2-prior-knowledge after `npm run sandbox -- multiplexing --serve`.
-import type { PeerPlan } from '../../test/peers/plan.ts';
+import type { PeerPlan } from '#peers';
 
 export default {
   steps: [

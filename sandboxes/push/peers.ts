@@ -1,6 +1,6 @@
 // Extra checks for the peer suite: a subscriber that never answers the heartbeat is closed with
 // 4001 (see server.ts), and a browser's WebSocket must report that code.
-import type { PeerPlan } from '../../test/peers/plan.ts';
+import type { PeerPlan } from '#peers';
 
 export default {
   browser: { closesSilentSocket: { path: '/notifications?name=silent', code: 4001 } },

@@ -1,6 +1,6 @@
 // Extra checks for the peer suite (test/peers.test.ts, test/e2e/peers.test.ts). A retry above
 // EventSource's default (3 s in Chromium) proves the browser honours the stream's retry: line.
-import type { PeerPlan } from '../../test/peers/plan.ts';
+import type { PeerPlan } from '#peers';
 
 export default {
   params: { retryMs: 4000, intervalMs: 200 },

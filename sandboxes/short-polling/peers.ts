@@ -1,6 +1,6 @@
 // Extra checks for the peer suite (test/peers.test.ts): HEAD and conditional requests with curl.
 // The job's ETag moves from "v1" to "v3" as it runs, so the lists below name every version.
-import type { PeerPlan } from '../../test/peers/plan.ts';
+import type { PeerPlan } from '#peers';
 
 const json = ['-H', 'content-type: application/json'];
 

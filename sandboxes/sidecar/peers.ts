@@ -1,6 +1,6 @@
 // The peer suite (test/peers.test.ts) serves this sandbox with payments-app well behaved: with the
 // chapter's defaults it answers 503 twice and then hangs, which is the demo, not a bug to find.
-import type { PeerPlan } from '../../test/peers/plan.ts';
+import type { PeerPlan } from '#peers';
 
 export default {
   params: { failures: 0, hangs: 0 },

@@ -109,7 +109,9 @@ export async function sendResponse(
     const hasBody = response.body !== null && !NULL_BODY_STATUS.has(response.status);
     const bytes = hasBody ? new Uint8Array(await response.arrayBuffer()) : undefined;
     if (res.destroyed) return;
-    writeHead(res, response, bytes?.byteLength);
+    // A null body (a redirect, say) is an empty fixed body: Content-Length: 0, as the page sends.
+    const length = NULL_BODY_STATUS.has(response.status) ? undefined : (bytes?.byteLength ?? 0);
+    writeHead(res, response, length);
     exchange?.response(res.statusCode, res.statusMessage, writtenHeaders(res));
     // A HEAD answer announces the body's length but sends no body.
     const sent = method === 'HEAD' ? undefined : bytes;

@@ -7,6 +7,25 @@ import { sandboxRunner } from './scripts/sandbox-runner.mjs';
 // Deploy targets differ: GitHub Pages serves under /<repo>/, most hosts at the root.
 const base = process.env.SITE_BASE ?? '/';
 const site = process.env.SITE_URL ?? 'https://backend-patterns.example.org';
+/**
+ * Content-Security-Policy of every docs page, as a <meta> tag so any static host serves it
+ * (decisions/0027). No 'unsafe-eval': reader code is evaluated only inside the runner frame, which
+ * has its own policy. Inline scripts and styles are Starlight's and Expressive Code's; WebAssembly
+ * is Pagefind's search; the only form goes to StackBlitz.
+ */
+const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  'form-action https://stackblitz.com',
+].join('; ');
 const repository =
   process.env.REPOSITORY_URL ??
   'https://github.com/backend-patterns/backend-communication-patterns';
@@ -24,6 +43,9 @@ export default defineConfig({
         'An interactive field guide for backend engineers: run each pattern and watch every message cross the network.',
       logo: { src: './src/assets/logo.svg', replacesTitle: false },
       favicon: '/favicon.svg',
+      head: [
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: DOCS_CSP } },
+      ],
       editLink: { baseUrl: `${repository}/edit/main/` },
       social: [{ icon: 'github', label: 'Source on GitHub', href: repository }],
       customCss: ['./src/styles/custom.css'],

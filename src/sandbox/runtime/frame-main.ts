@@ -48,11 +48,17 @@ interface WatchedWorker {
 }
 
 let page: MessagePort | undefined;
+let lastPageBeat = -Infinity;
 let spare: WatchedWorker | undefined;
 const runs = new Map<number, WatchedWorker>();
 
 function send(message: RunnerMessage): void {
   page?.postMessage(message);
+}
+
+function beatToPage(): void {
+  lastPageBeat = performance.now();
+  send({ type: 'beat' });
 }
 
 function createWorker(): WatchedWorker {
@@ -83,6 +89,8 @@ function onWorkerMessage(watched: WatchedWorker, data: unknown): void {
   const message: WorkerMessage = data;
   if (message.type === 'beat') {
     watched.lastBeat = performance.now();
+    // Pass liveness on from worker beats too: some engines (WebKit) throttle an invisible frame's timers.
+    if (watched.lastBeat - lastPageBeat >= FRAME_BEAT_MS) beatToPage();
     if (typeof message.heapBytes === 'number') watched.heapBytes = message.heapBytes;
     return;
   }
@@ -181,7 +189,7 @@ function connect(): void {
   // location.origin is the runner URL's origin (the docs site), unlike this document's opaque one.
   window.parent.postMessage(ready, location.origin, [channel.port2]);
   setInterval(watch, 50);
-  setInterval(() => send({ type: 'beat' }), FRAME_BEAT_MS);
+  setInterval(beatToPage, FRAME_BEAT_MS);
 }
 
 connect();

@@ -1,0 +1,105 @@
+/**
+ * The sandbox in Firefox and WebKit (Chromium has the rest of the suite): every sandbox page runs to
+ * completion, and the runtime's promises hold: an endless loop is stopped, forged messages are
+ * dropped, nested workers are absent, binary memory is capped.
+ */
+import { globSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { pageUrl } from './helpers';
+import { openFirefox, openWebKit, type EnginePage } from './engines';
+import { inlineSandbox, startRuntimePage, type RuntimePageServer } from './runtime-page';
+
+const dist = resolve(import.meta.dirname, '../../dist');
+const sandboxPages = globSync('**/index.html', { cwd: dist })
+  .filter((file) => readFileSync(resolve(dist, file), 'utf8').includes('<bcp-sandbox'))
+  .map((file) => file.replace(/index\.html$/, ''))
+  .sort();
+
+/** In the runtime page: one run through the real runner; resolves to its end and console lines. */
+const RUN = `async ({ manifest, files }) => {
+  const runner = await window.SandboxRuntime.SandboxRunner.connect(new URL('/runner.html', location.href));
+  const transpiler = await (await fetch('/transpiler.js')).text();
+  const lines = [];
+  const end = await new Promise((done) => runner.run(manifest, files, { latencyMs: 0, params: {} }, {
+    onConsole: (entries) => lines.push(...entries.map((entry) => entry.host + ': ' + entry.text)),
+    onFinished: (ok) => done('finished ok=' + ok),
+    onKilled: (reason, cause) => done('killed ' + cause),
+  }, { transpiler }));
+  return { end, lines };
+}`;
+
+/** On a chapter page: press every sandbox's Run and wait for each status line to settle. */
+const RUN_EVERY_SANDBOX = `async () => {
+  // Module scripts may still be running when the driver says the page loaded.
+  await customElements.whenDefined('bcp-sandbox');
+  const statuses = [];
+  for (const sandbox of document.querySelectorAll('bcp-sandbox')) {
+    sandbox.querySelector('[data-action="run"]').click();
+    const status = sandbox.querySelector('[data-status]');
+    const deadline = Date.now() + 60000;
+    while (!/Finished|Ended|Stopped|Could not/.test(status.textContent) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    statuses.push(status.textContent + ' / ' + sandbox.querySelectorAll('[data-console-lines] li').length + ' lines');
+  }
+  return statuses;
+}`;
+
+const SERVER = 'export default { fetch: () => new Response("pong") };';
+const client = (body: string) => `export default async function main(server: URL) {\n${body}\n}`;
+
+describe.each([
+  ['Firefox', openFirefox],
+  ['WebKit', openWebKit],
+] as const)('%s', (_name, open) => {
+  let engine: EnginePage;
+  let server: RuntimePageServer;
+
+  beforeAll(async () => {
+    server = await startRuntimePage();
+    engine = await open();
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await server?.close();
+  });
+
+  const run = async (body: string) => {
+    await engine.goto(server.url);
+    return engine.evaluate<{ end: string; lines: string[] }>(
+      RUN,
+      inlineSandbox(SERVER, client(body)),
+    );
+  };
+
+  test('a run reaches its host through the virtual network', async () => {
+    const result = await run('console.log(await (await fetch(server)).text());');
+    expect(result).toEqual({ end: 'finished ok=true', lines: ['client: pong'] });
+  });
+
+  test('an endless loop is stopped by the watchdog', async () => {
+    expect((await run('while (true) {}')).end).toBe('killed silent');
+  });
+
+  test('reader code cannot forge the runtime, start nested workers, or hold gigabytes', async () => {
+    const forged = await run(
+      "self.postMessage({ type: 'finished', ok: true }); self.postMessage({ type: 'console', entries: [{ host: 'sandbox', level: 'error', text: 'evil.example', t: 0 }] });\nconsole.log(typeof (self as any).Worker);\nthrow new Error('real end');",
+    );
+    expect(forged.end).toBe('finished ok=false');
+    expect(forged.lines[0]).toBe('client: undefined');
+    expect(forged.lines.join('\n')).not.toContain('evil.example');
+    const memory = await run(
+      'const held = [];\nfor (let i = 0; i < 16; i++) { held.push(new ArrayBuffer(256 * 1024 * 1024)); await new Promise((r) => setTimeout(r, 10)); }',
+    );
+    expect(memory.end).toBe('killed memory');
+  });
+
+  test.each(sandboxPages)('%s: every sandbox runs to the end', async (path) => {
+    await engine.goto(pageUrl(path));
+    const statuses = await engine.evaluate<string[]>(RUN_EVERY_SANDBOX);
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const status of statuses) expect(status).toMatch(/^Finished in \d+ ms \/ [1-9]\d* lines$/);
+  });
+});

@@ -33,7 +33,10 @@ export default {
     const [, id = '', part, completes] = match;
     const upload = uploads.get(id);
     if (!upload) return fail(404, `no upload "${id}": start one with POST /uploads`);
-    if (method === 'GET' && !part && !completes) return Response.json(progress(id, upload));
+    // HEAD answers as GET would, without the body (RFC 9110 §9.3.2).
+    if ((method === 'GET' || method === 'HEAD') && !part && !completes) {
+      return Response.json(progress(id, upload));
+    }
     if (method === 'PUT' && part) return receivePart(request, env, id, upload, Number(part));
     if (method === 'POST' && completes) return complete(id, upload);
     return fail(405, `${method} is not allowed on ${pathname}`);

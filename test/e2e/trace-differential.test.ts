@@ -1,7 +1,9 @@
 /**
  * Differential test: every sandbox runs twice, in headless Chromium (the in-page virtual network)
- * and in Node over real loopback sockets (the harness). Both traces must tell the same story:
- * methods, paths, statuses, SSE event counts and WebSocket message counts, timings aside.
+ * and in Node over real loopback sockets (the harness). Both traces must tell the same story, timings
+ * aside: per exchange, method and target, header names, status and reason phrase, framing and
+ * whether the body matched it, SSE fields, WebSocket frames and close codes, errors and aborts
+ * (strictSignature; its unit test proves a dropped error or a changed framing is caught).
  * The Node harness's own fixtures run too, as extra shapes of traffic (proxy, SSE, WebSocket, cookies…).
  */
 import { readdirSync, existsSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../../src/sandbox/node/harness';
+import { strictSignature } from '../../src/sandbox/trace/strict-signature';
 import { traceSignature } from '../../src/sandbox/trace/trace-model';
 import { launchChromium } from './helpers';
 import {
@@ -55,6 +58,8 @@ async function compare(dir: string): Promise<void> {
   const signature = traceSignature(inPage.trace);
   expect(signature.length, 'the sandbox sent no traffic').toBeGreaterThan(0);
   expect(signature).toEqual(traceSignature(inNode.trace));
+  // Per message: header names, status and reason phrase, framing, body bytes, SSE fields, frames, errors.
+  expect(strictSignature(inPage.trace)).toEqual(strictSignature(inNode.trace));
 }
 
 describe('in-page and real-socket traces agree, for every sandbox', () => {

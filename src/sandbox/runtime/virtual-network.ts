@@ -328,6 +328,8 @@ export class VirtualNetwork {
       const bytes = nullBody ? null : new Uint8Array(await response.arrayBuffer());
       if (bytes && !response.headers.has('content-length')) {
         responseHeaders.push(['content-length', String(bytes.byteLength)]);
+        // The receiver sees the length as it would over a socket (a proxy passing headers on keeps it).
+        outgoing.set('content-length', String(bytes.byteLength));
       }
       await this.delay();
       this.recordResponse(exchange, to, from, head, responseHeaders);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../src/sandbox/node/harness.ts';
 import { parseManifest } from '../src/sandbox/contract/manifest.ts';
 import { SANDBOX_ID, chapterOfSandbox } from '../src/sandbox/runtime/sandbox-id.ts';
+import { checkKnob } from '../src/sandbox/ui/knobs.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Every page of the site with its frontmatter: the page that embeds a sandbox names it there. */
@@ -38,6 +39,14 @@ describe.each(ids)('sandboxes/%s', (id) => {
       expect(existsSync(join(dir, file)), `sandboxes/${id}/${file} is named in sandbox.json`).toBe(
         true,
       );
+    }
+  });
+
+  // A default off its own step makes the page refuse to Run until the reader changes the knob.
+  it('has knob defaults that the page accepts', () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8')), id);
+    for (const param of Object.values(manifest.params)) {
+      expect(checkKnob(String(param.default), param)).toEqual({ ok: true, value: param.default });
     }
   });
 

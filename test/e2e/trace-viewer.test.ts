@@ -81,6 +81,7 @@ describe('Trace viewer', () => {
     await expect
       .poll(() => page.locator('.tv-status').innerText(), WAIT)
       .toMatch(/^Run ended: \d+ messages/);
+    await page.getByRole('button', { name: 'Messages', exact: true }).click();
     await page.getByRole('listbox').press('Home');
     const rows = await messages(page);
     expect(rows.some((row) => row.includes(`GET ${recordedPaths[0]}`))).toBe(true);

@@ -69,8 +69,10 @@ test('the first Run of unedited code loads no transpiler and stays within its by
   expect(total).toBeLessThanOrEqual(FIRST_RUN_BUDGET_BYTES);
 
   // An edit needs the transpiler: fetched once, and the edited code runs.
-  await page.locator('[data-file="client.ts"] [data-static] pre').first().click();
-  const editor = page.getByRole('textbox', { name: 'Edit client.ts' });
+  const sandbox = page.locator('bcp-sandbox[data-sandbox="request-response"]');
+  await sandbox.getByRole('tab', { name: 'client.ts' }).click();
+  await sandbox.locator('[role="tabpanel"][data-file="client.ts"] [data-static] pre').click();
+  const editor = sandbox.getByRole('textbox', { name: 'Edit client.ts' });
   await editor.waitFor();
   await editor.focus();
   await page.keyboard.press('ControlOrMeta+End');

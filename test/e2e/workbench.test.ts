@@ -119,7 +119,7 @@ describe.each(sandboxPages)('%s', (path) => {
 describe('the workbench', () => {
   test('Publish–Subscribe: the broker sits in the middle and all six hosts fit the diagram', async () => {
     const page = await open('patterns/pub-sub/', 1280, 800);
-    const sandbox = page.locator('bcp-sandbox');
+    const sandbox = page.locator('bcp-sandbox').first();
     await bringIntoView(page, sandbox);
     await runToEnd(sandbox);
     const hosts = await sandbox.locator('.tv-diagram-head text.tv-host').allTextContents();
@@ -183,7 +183,7 @@ describe('the workbench', () => {
 
   test('files show in tabs that wrap: every file tab is on screen', async () => {
     const page = await open('patterns/pub-sub/', 1280, 800);
-    const sandbox = page.locator('bcp-sandbox');
+    const sandbox = page.locator('bcp-sandbox').first();
     await bringIntoView(page, sandbox);
     for (const tab of await sandbox.getByRole('tab').all()) {
       expect(await onScreen(page, tab), await tab.innerText()).toBe(true);

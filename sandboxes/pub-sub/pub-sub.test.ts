@@ -264,6 +264,7 @@ describe('Queue on its own', () => {
     const value: SandboxPeer = {
       id,
       url: new URL(`ws://broker.test/consume?consumer=${id}`),
+      headers: new Headers(),
       send: (data) => sent.push(JSON.parse(String(data))),
       close: (code, reason) => closed.push([code, reason]),
     };

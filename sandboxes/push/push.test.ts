@@ -176,6 +176,7 @@ describe('the server on its own', () => {
     const fake = {
       id: name,
       url: new URL(`ws://server.test/notifications?name=${name}`),
+      headers: new Headers({ origin: `http://${name}.test` }),
       sent,
       closed: undefined as undefined | { code?: number; reason?: string },
       send: (data: string | ArrayBuffer | Uint8Array) => sent.push(JSON.parse(String(data))),

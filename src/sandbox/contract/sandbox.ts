@@ -16,6 +16,11 @@ export interface SandboxEnv {
 export interface SandboxPeer {
   readonly id: string;
   readonly url: URL;
+  /**
+   * The opening handshake's request headers, as the server received them. A client (it plays a
+   * browser) sends `Origin` ({@link clientOrigin}) and the cookies its jar holds for the host.
+   */
+  readonly headers: Headers;
   send(data: string | ArrayBuffer | Uint8Array): void;
   close(code?: number, reason?: string): void;
 }
@@ -35,6 +40,12 @@ export interface SandboxHostModule {
 
 /** The default export of a client file. */
 export type SandboxClientMain = (target: URL, env: SandboxEnv) => unknown;
+
+/**
+ * The origin of the page a client plays: its WebSocket handshakes carry it as `Origin`, in the page
+ * and in Node alike, and client code cannot change it (a browser sets Origin, not the script).
+ */
+export const clientOrigin = (client: string): string => `http://${client}.test`;
 
 /** Virtual host names in the page resolve to `http://<name>.test/` (RFC 2606 reserves `.test`). */
 export const virtualHostUrl = (name: string): URL => new URL(`http://${name}.test/`);

@@ -239,6 +239,11 @@ describe('runSandboxInNode', () => {
       ]),
     );
     expect(lines.filter((l) => l.includes('got')).length).toBe(4);
+    // Each client's handshake carries the Origin of the page it plays, as the page's runtime sends.
+    expect(lines.filter((l) => l.startsWith('server: open')).sort()).toEqual([
+      expect.stringMatching(/^server: open [12] from http:\/\/alice\.test$/),
+      expect.stringMatching(/^server: open [12] from http:\/\/bob\.test$/),
+    ]);
     const opens = of(trace, 'ws-open');
     expect(opens.map((e) => e.exchange).sort()).toEqual(['w1', 'w2']);
     expect(new Set(opens.map((e) => e.from))).toEqual(new Set(['alice', 'bob']));

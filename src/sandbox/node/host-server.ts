@@ -145,6 +145,7 @@ export function createHostServer(options: {
       const peer: SandboxPeer = {
         id: watcher?.id ?? `peer-${++peers}`,
         url,
+        headers: handshakeHeaders(req.rawHeaders),
         send(data) {
           if (ws.readyState !== ws.OPEN) return;
           const binary = typeof data !== 'string';
@@ -219,6 +220,16 @@ export async function closeHostServer(server: http.Server): Promise<void> {
   webSocketServers.get(server)?.close();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** The upgrade request's headers as a host sees them: the harness's own "which client" header left out. */
+function handshakeHeaders(rawHeaders: string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] ?? '';
+    if (name.toLowerCase() !== FROM_HEADER) headers.append(name, rawHeaders[i + 1] ?? '');
+  }
+  return headers;
 }
 
 function headerValue(rawHeaders: string[], name: string): string | undefined {

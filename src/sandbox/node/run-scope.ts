@@ -10,6 +10,7 @@ import { formatWithOptions } from 'node:util';
 import { WebSocket as WsWebSocket } from 'ws';
 import { EventSource as FetchEventSource } from 'eventsource';
 import type { CookieJar } from '../http/cookie-jar.ts';
+import { clientOrigin } from '../contract/sandbox.ts';
 import { FROM_HEADER, type Level } from './run-types.ts';
 import { installResponseClass } from './send-response.ts';
 
@@ -249,7 +250,9 @@ export function installRunGlobals(): void {
         const origin = new URL(`${target.protocol === 'wss:' ? 'https:' : 'http:'}//${target.host}`)
           .origin;
         if (current.run.origins.has(origin)) headers[FROM_HEADER] = current.host;
-        const cookie = current.run.jars.get(current.host)?.header(new URL(target.pathname, origin));
+        const jar = current.run.jars.get(current.host); // only clients have one: they play browsers
+        if (jar) headers.origin = clientOrigin(current.host);
+        const cookie = jar?.header(new URL(target.pathname, origin));
         if (cookie) headers.cookie = cookie;
       }
       if (NativeWebSocket)

@@ -4,7 +4,12 @@ import { EventSource as FetchEventSource } from 'eventsource';
 import { createCookieJar, type CookieJar } from '../http/cookie-jar';
 import { createSseParser } from '../http/sse-parser';
 import { reasonPhrase } from '../http/reason-phrases';
-import { type SandboxEnv, type SandboxHostModule, type SandboxPeer } from '../contract/sandbox';
+import {
+  clientOrigin,
+  type SandboxEnv,
+  type SandboxHostModule,
+  type SandboxPeer,
+} from '../contract/sandbox';
 import { bodyPreview, type HeaderList, type TraceEvent } from '../trace/events';
 
 /** Internal marker: which host sent a request. Stripped before anything sees the request. */
@@ -574,6 +579,7 @@ export class VirtualNetwork {
     const peer: SandboxPeer = {
       id: exchange,
       url,
+      headers: this.handshakeHeaders(from, url),
       send: (data) => {
         if (closed) return;
         const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : toBytes(data);
@@ -642,6 +648,18 @@ export class VirtualNetwork {
     } catch (error) {
       this.options.reportError(to, error);
     }
+  }
+
+  /** What a browser puts on a WebSocket handshake that server code reads: Origin and Cookie. */
+  private handshakeHeaders(from: string, url: URL): Headers {
+    const headers = new Headers({ host: url.host, upgrade: 'websocket', connection: 'Upgrade' });
+    if (!this.options.clients.includes(from)) return headers;
+    headers.set('origin', clientOrigin(from));
+    // Cookies are kept per http(s) origin; a ws: URL shares them with its http: twin.
+    const httpUrl = new URL(url.href.replace(/^ws/, 'http'));
+    const cookie = this.jarOf(from).header(httpUrl);
+    if (cookie) headers.set('cookie', cookie);
+    return headers;
   }
 
   private jarOf(client: string): CookieJar {

@@ -121,6 +121,7 @@ describe('Queue on its own', () => {
     const value: SandboxPeer = {
       id,
       url: new URL(`ws://broker.test/consume?consumer=${id}`),
+      headers: new Headers(),
       send: (data) => sent.push(JSON.parse(String(data))),
       close: () => {},
     };

@@ -1,30 +1,18 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runSandboxInNode, type HarnessResult } from '#harness';
 import type { SandboxPeer } from '#contract';
 import type { TraceEvent } from '#trace/events';
 import { Queue, type Message } from './queue.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));
-const copies: string[] = [];
-afterAll(() => Promise.all(copies.map((copy) => rm(copy, { recursive: true, force: true }))));
 
-/** Runs the sandbox over real sockets with the delivery limit changed (Node runs use defaults). */
-async function runWithLimit(deliveryLimit?: number): Promise<HarnessResult> {
-  if (deliveryLimit === undefined) return runSandboxInNode(dir, { timeoutMs: 15_000 });
-  const folder = await mkdtemp(join(tmpdir(), 'pub-sub-dead-letter-'));
-  copies.push(folder);
-  await cp(dir, folder, { recursive: true, filter: (file) => !file.endsWith('.test.ts') });
-  const manifest = JSON.parse(await readFile(join(dir, 'sandbox.json'), 'utf8')) as {
-    params: { deliveryLimit: { default: number } };
-  };
-  manifest.params.deliveryLimit.default = deliveryLimit;
-  await writeFile(join(folder, 'sandbox.json'), JSON.stringify(manifest));
-  return runSandboxInNode(folder, { timeoutMs: 15_000 });
-}
+/** Runs the sandbox over real sockets, with the delivery limit a reader may set in the page. */
+const runWithLimit = (deliveryLimit?: number): Promise<HarnessResult> =>
+  runSandboxInNode(dir, {
+    timeoutMs: 15_000,
+    params: deliveryLimit === undefined ? {} : { deliveryLimit },
+  });
 
 type Delivered = Message & { t: number; to: string; tag: number };
 const deliveriesIn = (trace: TraceEvent[]): Delivered[] =>

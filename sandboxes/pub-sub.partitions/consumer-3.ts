@@ -1,0 +1,4 @@
+// consumer-3: a member of the group `thumbnails`, 40 ms per event.
+import { member } from './group-member.ts';
+
+export default (broker: URL) => member(broker, 'consumer-3', 40);

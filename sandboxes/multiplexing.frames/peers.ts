@@ -6,13 +6,13 @@ import type { PeerPlan } from '#peers';
 export default {
   steps: [
     {
-      name: 'GET /stats: connections, streams, GOAWAYs and window waits so far',
+      name: 'GET /stats: connections, streams, GOAWAYs, window waits and resets so far',
       host: 'server',
       curl: ['/stats'],
       expect: {
         status: 200,
         http: '1.1',
-        body: /^\{"connections":\d+,"streams":\d+,"goaways":\d+,"windowWaits":\d+,"work":\{"started":\d+,"finished":\d+,"cancelled":\d+\}\}$/,
+        body: /^\{"connections":\d+,"streams":\d+,"goaways":\d+,"windowWaits":\d+,"resets":\d+,"work":\{"started":\d+,"finished":\d+,"cancelled":\d+\}\}$/,
       },
     },
     {

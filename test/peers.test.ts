@@ -157,7 +157,10 @@ for (const { id, dir, plan } of sandboxes) {
       for (const route of routes.websocket) {
         const target = new URL(route.target, sandbox.urls[route.host]);
         target.protocol = 'ws:';
-        expect(await openAndPing(target.href), route.target).toBe('pong');
+        const refused = plan.refusesUnauthenticatedSockets?.code;
+        const expected =
+          refused === undefined ? 'pong' : expect.stringMatching(`^closed ${refused} `);
+        expect(await openAndPing(target.href), route.target).toEqual(expected);
       }
     });
 

@@ -32,6 +32,11 @@ export interface PeerStep {
 export interface PeerPlan {
   /** Params for the serve-mode run (otherwise sandbox.json's defaults). */
   params?: Record<string, number>;
+  /**
+   * The host authenticates WebSocket handshakes (an allowed Origin and a session cookie): a peer
+   * that brings neither must be closed with this code instead of kept open.
+   */
+  refusesUnauthenticatedSockets?: { code: number };
   steps?: PeerStep[];
   /** Behaviours Chromium's own EventSource and WebSocket check (test/e2e/peers.test.ts). */
   browser?: {

@@ -131,6 +131,45 @@ describe('the workbench', () => {
     await page.close();
   });
 
+  test('hosts can be hidden from the keyboard: their messages fold into notes, and Show all brings them back', async () => {
+    const page = await open('patterns/pub-sub/', 1280, 800);
+    const sandbox = page.locator('bcp-sandbox').first();
+    await bringIntoView(page, sandbox);
+    await runToEnd(sandbox);
+    const lifelines = sandbox.locator('.tv-diagram-head text.tv-host');
+    const toggles = sandbox.locator('.tv-hosts label');
+    await sandbox.locator('.tv-hosts summary').focus();
+    await page.keyboard.press('Enter');
+    const all = await toggles.allTextContents();
+    expect(all).toHaveLength(6);
+    expect(await lifelines.count()).toBe(6);
+    const hidden = 'audit';
+    const toggle = sandbox.getByRole('checkbox', { name: hidden, exact: true });
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    expect(await toggle.isChecked()).toBe(false);
+    await expect.poll(() => lifelines.count()).toBe(5);
+    expect(await lifelines.allTextContents()).not.toContain(hidden);
+    expect(await sandbox.locator('.tv-hosts summary').textContent()).toBe('Hosts: 5 of 6');
+    // No arrow is left to or from the hidden host; its messages are notes in their place in time.
+    const folds = sandbox.locator('.tv-lanes g.tv-fold');
+    await folds.first().waitFor();
+    expect(await folds.first().textContent()).toMatch(/⋯ \d+ messages? with hidden hosts/);
+    const titles = await sandbox
+      .locator('.tv-lanes g.tv-row:not(.tv-fold) title')
+      .allTextContents();
+    expect(titles.length).toBeGreaterThan(0);
+    expect(titles.filter((title) => title.includes(` ${hidden} `))).toEqual([]);
+    // A note opens its first message in the wire view.
+    await folds.first().click();
+    const heading = sandbox.getByRole('group', { name: 'Wire view' }).locator('h4');
+    await expect.poll(() => heading.textContent()).toContain(hidden);
+    await sandbox.getByRole('button', { name: 'Show all' }).press('Enter');
+    await expect.poll(() => lifelines.count()).toBe(6);
+    expect(await folds.count()).toBe(0);
+    await page.close();
+  });
+
   test('selecting a message shows its wire form in view, with the diagram still in view', async () => {
     const page = await open('patterns/request-response/', 1280, 800);
     const sandbox = page.locator('bcp-sandbox').first();

@@ -3,9 +3,10 @@
  * them, then the lanes scroll sideways), keeps the host names (top) and the time column (left) in
  * place while scrolling, and draws only the rows in view so 10,000 messages stay cheap.
  */
-import type { TraceModel } from '../trace/trace-model';
 import { LAYOUT, fitLane, renderDiagram, renderTimeColumn, type SvgNode } from './trace-svg';
 import { h } from './trace-details';
+import { filterDiagram, type DiagramModel, type FilteredDiagram } from './trace-host-filter';
+import { HostToggles } from './trace-host-toggles';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Width of the time column kept at the left. */
@@ -36,6 +37,9 @@ export class DiagramPane {
   follow = true;
   /** Index into {@link ZOOMS}. */
   zoom = 0;
+  /** The "Hosts" control: lifelines the reader hid, and the diagram drawn without them. */
+  readonly hostToggles: HostToggles;
+  private filtered: { key: string; source: DiagramModel; view: FilteredDiagram } | undefined;
 
   constructor(onScroll: () => void) {
     this.hostsHead = h('div', { class: 'tv-diagram-hosts' });
@@ -55,6 +59,10 @@ export class DiagramPane {
       this.head,
       this.body,
     );
+    this.hostToggles = new HostToggles(() => {
+      this.invalidate();
+      onScroll();
+    });
     this.box.addEventListener('scroll', () => {
       const box = this.box;
       this.follow = box.scrollTop + box.clientHeight >= box.scrollHeight - LAYOUT.row;
@@ -85,13 +93,28 @@ export class DiagramPane {
   reveal(index: number): void {
     this.follow = false;
     const box = this.box;
-    const y = LAYOUT.head + index * LAYOUT.row;
+    const y = LAYOUT.head + (this.filtered?.view.positionOf(index) ?? index) * LAYOUT.row;
     if (y < box.scrollTop + LAYOUT.head || y + LAYOUT.row > box.scrollTop + box.clientHeight) {
       box.scrollTop = Math.max(0, y - box.clientHeight / 2);
     }
   }
 
-  render(model: TraceModel, selected: number, active: number): void {
+  /** `source` without the hosts the reader hid (itself when none are), remembered until it grows. */
+  private visible(source: DiagramModel): DiagramModel & Partial<FilteredDiagram> {
+    this.hostToggles.update(source.hosts);
+    const hidden = this.hostToggles.hidden;
+    if (!source.hosts.some((host) => hidden.has(host))) {
+      this.filtered = undefined;
+      return source;
+    }
+    const key = `${[...hidden].join('\n')}:${source.messages.length}:${source.events.length}`;
+    if (this.filtered?.source !== source || this.filtered.key !== key)
+      this.filtered = { key, source, view: filterDiagram(source, hidden) };
+    return this.filtered.view;
+  }
+
+  render(source: DiagramModel, selected: number, active: number): void {
+    const model = this.visible(source);
     const box = this.box;
     const total = model.messages.length;
     const lane = this.lane(model.hosts.length);
@@ -126,7 +149,7 @@ export class DiagramPane {
           exchanges: model.exchanges.values(),
           elapsed: model.elapsed,
         },
-        { start, end, selected, lane, gutter: 0 },
+        { start, end, selected, lane, gutter: 0, ...(model.folds ? { folds: model.folds } : {}) },
       ),
     );
     svg.style.transform = offset;

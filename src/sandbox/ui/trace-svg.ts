@@ -5,6 +5,7 @@
  * is never parsed as markup. Colours come from classes styled in trace-view.css.
  */
 import { describeMessage, type TraceExchange, type TraceMessage } from '../trace/trace-model';
+import { foldLabel } from './trace-host-filter';
 
 /** An SVG element: tag, attributes, children, or text content. */
 export interface SvgNode {
@@ -37,6 +38,8 @@ export interface DiagramOptions {
   lane?: number;
   /** Width of the time column (default LAYOUT.gutter); 0 leaves it out (the view draws it apart). */
   gutter?: number;
+  /** Rows drawn as a note for this many messages of hidden hosts (see trace-host-filter.ts). */
+  folds?: ReadonlyMap<TraceMessage, number>;
 }
 
 export const LAYOUT = {
@@ -191,6 +194,11 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
     const message = messages[index];
     if (!message) continue;
     const y = rowY(index);
+    const folded = options.folds?.get(message);
+    if (folded !== undefined) {
+      children.push(foldRow(message, folded, { y, width, gutter }));
+      continue;
+    }
     const a = lane.get(message.from) ?? 0;
     const b = lane.get(message.to) ?? 0;
     const x1 = laneX(a);
@@ -199,7 +207,8 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
     const status = message.kind === 'response' ? message.events[0] : undefined;
     const statusClass =
       status?.kind === 'response' ? ` tv-status-${Math.floor(status.status / 100)}` : '';
-    const rowClass = `tv-row tv-${message.kind}${statusClass}${options.selected === index ? ' tv-selected' : ''}`;
+    // Rows are named by the message's place in the run, which a filtered diagram does not keep.
+    const rowClass = `tv-row tv-${message.kind}${statusClass}${options.selected === message.index ? ' tv-selected' : ''}`;
     const tip = x2 - dir * 2;
     const row: SvgNode[] = [
       el('rect', { class: 'tv-hit', x: 0, y: y - LAYOUT.row / 2, width, height: LAYOUT.row }),
@@ -226,7 +235,7 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
       ),
       el('title', {}, undefined, describeMessage(message)),
     ];
-    children.push(el('g', { class: rowClass, 'data-index': index }, row));
+    children.push(el('g', { class: rowClass, 'data-index': message.index }, row));
   }
 
   const attrs: Record<string, string | number> = {
@@ -243,6 +252,31 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
     attrs['aria-hidden'] = 'true';
   }
   return el('svg', attrs, children);
+}
+
+/** A note across the lanes for `count` messages of hidden hosts; selecting it shows the first one. */
+function foldRow(
+  message: TraceMessage,
+  count: number,
+  at: { y: number; width: number; gutter: number },
+): SvgNode {
+  const { y, width, gutter } = at;
+  return el('g', { class: 'tv-row tv-fold', 'data-index': message.index }, [
+    el('rect', { class: 'tv-hit', x: 0, y: y - LAYOUT.row / 2, width, height: LAYOUT.row }),
+    el('line', { class: 'tv-fold-rule', x1: gutter + 4, y1: y, x2: width - 4, y2: y }),
+    el(
+      'text',
+      {
+        class: 'tv-fold-label',
+        x: gutter + (width - gutter) / 2,
+        y: y + 4,
+        'text-anchor': 'middle',
+      },
+      undefined,
+      foldLabel(count),
+    ),
+    el('title', {}, undefined, `${foldLabel(count)}, from ${describeMessage(message)}`),
+  ]);
 }
 
 /** A time as the diagram's narrow time column shows it: "12 ms", "1.25 s". */

@@ -122,6 +122,7 @@ export class TraceView {
     this.status = h('p', { class: 'tv-status' });
 
     this.diagram = new DiagramPane(() => this.schedule());
+    this.zoomGroup.after(this.diagram.hostToggles.element);
     this.diagram.box.addEventListener('click', (event) => {
       const row = (event.target as Element).closest?.('[data-index]');
       if (row) this.select(Number(row.getAttribute('data-index')));
@@ -285,7 +286,7 @@ export class TraceView {
       button.setAttribute('aria-pressed', String(each === kind));
     }
     for (const [each, pane] of Object.entries(this.panes)) pane.hidden = each !== kind;
-    this.zoomGroup.hidden = kind !== 'diagram';
+    this.zoomGroup.hidden = this.diagram.hostToggles.element.hidden = kind !== 'diagram';
     this.diagram.invalidate();
     this.list.invalidate();
     this.waterfallKey = '';

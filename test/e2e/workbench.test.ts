@@ -116,6 +116,56 @@ describe.each(sandboxPages)('%s', (path) => {
   });
 });
 
+describe('figures in the prose', () => {
+  /** Each figure and scrolling table: does it scroll, is it a named tab stop, does it show a hint? */
+  const figures = (page: Page) =>
+    page.locator('figure.diagram-figure, .ct-scroll').evaluateAll((boxes) =>
+      boxes.map((box) => ({
+        scrolls: box.scrollWidth > box.clientWidth + 1,
+        marked: box.hasAttribute('data-scrolls'),
+        tabStop: (box as HTMLElement).tabIndex === 0,
+        name: box.getAttribute('aria-label') ?? box.getAttribute('aria-labelledby') ?? '',
+        hint:
+          box.tagName === 'FIGURE'
+            ? getComputedStyle(box, '::before').content !== 'none'
+            : getComputedStyle(box).backgroundImage.includes('gradient'),
+      })),
+    );
+
+  test('at 390 px, a figure wider than the column says it scrolls, and is a named tab stop', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    let wide = 0;
+    for (const path of sandboxPages) {
+      await page.goto(pageUrl(path));
+      for (const figure of await figures(page)) {
+        expect(figure.marked, path).toBe(figure.scrolls);
+        if (!figure.scrolls) continue;
+        wide += 1;
+        expect({ ...figure, name: figure.name.length > 0 }, path).toEqual({
+          scrolls: true,
+          marked: true,
+          tabStop: true,
+          name: true,
+          hint: true,
+        });
+      }
+      expect(await pageOverflow(page), path).toBeLessThanOrEqual(0);
+    }
+    expect(wide).toBeGreaterThan(sandboxPages.length);
+    await page.close();
+  });
+
+  test('at 1280 px, figures fit and are no tab stops', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(pageUrl('patterns/push/'));
+    const all = await figures(page);
+    expect(all.length).toBeGreaterThan(0);
+    for (const figure of all)
+      expect(figure).toMatchObject({ scrolls: false, marked: false, tabStop: false, hint: false });
+    await page.close();
+  });
+});
+
 describe('the workbench', () => {
   test('Publish–Subscribe: the broker sits in the middle and all six hosts fit the diagram', async () => {
     const page = await open('patterns/pub-sub/', 1280, 800);

@@ -71,6 +71,22 @@ describe('the transactional outbox over real sockets', () => {
   }, 20_000);
 });
 
+describe('the relay delivers at least once, over real sockets', () => {
+  it('publishes a row again after crashing before marking it sent; billing skips the repeat', async () => {
+    const run = await runWith({ useOutbox: 1, relayCrashAfterPublishOf: 2 });
+    expect(run.logs.filter((line) => line.level === 'error')).toEqual([]);
+    expect(said(run, 'relay')).toContain(
+      'crashed after publishing event 2, before marking it sent; restarted',
+    );
+    expect(published(run)).toEqual(['1', '2', '2', '3', '4']);
+    expect(said(run, 'billing')).toContain('event 2 again: order 2 already billed, skipped');
+    expect(said(run, 'billing').filter((line) => line.startsWith('billed order 2:'))).toHaveLength(
+      1,
+    );
+    expect(said(run, 'billing').at(-1)).toBe('billed orders 1, 2, 3, 4');
+  }, 20_000);
+});
+
 describe('Database on its own', () => {
   it('commits every write of a transaction, or none when the work throws', () => {
     const db = new Database();

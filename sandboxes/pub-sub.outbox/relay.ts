@@ -4,6 +4,7 @@
 // (Debezium's outbox event router does this job by reading the database's change log instead.)
 export default async function main(orders: URL, env: SandboxEnv): Promise<void> {
   if (env.params.useOutbox !== 1) console.log('no outbox in this design: nothing to relay');
+  let crashAfter = env.params.relayCrashAfterPublishOf ?? 0; // the knob: once, at that event
   for (;;) {
     const answer = await fetch(new URL('/outbox/next', orders));
     const { row, done } = (await answer.json()) as { row?: { id: number }; done?: boolean };
@@ -13,6 +14,11 @@ export default async function main(orders: URL, env: SandboxEnv): Promise<void> 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(row),
     });
+    if (row.id === crashAfter) {
+      crashAfter = 0;
+      console.warn(`crashed after publishing event ${row.id}, before marking it sent; restarted`);
+      continue; // a new process: it knows only what the outbox says, and the row is still unsent
+    }
     await fetch(new URL(`/outbox/${row.id}/sent`, orders), { method: 'POST' });
     console.log(`event ${row.id} published, row marked sent`);
   }

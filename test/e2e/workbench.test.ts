@@ -236,7 +236,7 @@ describe('the workbench', () => {
 
   test('a number knob refuses an out-of-range value with a message, and Run says why it did not run', async () => {
     const page = await open('patterns/multiplexing/', 1280, 800);
-    const sandbox = page.locator('bcp-sandbox');
+    const sandbox = page.locator('bcp-sandbox').first();
     const pool = sandbox.getByLabel('HTTP/1.1 pool size (connections)');
     await pool.fill('99999');
     await expect
@@ -259,7 +259,7 @@ describe('the workbench', () => {
 
   test('an on/off setting is a switch, and the run sees it', async () => {
     const page = await open('patterns/stateful-stateless/', 1280, 800);
-    const sandbox = page.locator('bcp-sandbox');
+    const sandbox = page.locator('bcp-sandbox').first();
     const sticky = sandbox.getByRole('switch', { name: 'Sticky sessions' });
     expect(await sticky.isChecked()).toBe(false);
     await sticky.check();

@@ -33,8 +33,11 @@ export async function waitForEnd(page: Page, timeout = 60_000): Promise<void> {
 
 /** Opens a file's editor and replaces its text, as a reader pasting code would. */
 export async function replaceFile(page: Page, file: string, code: string): Promise<void> {
-  await page.locator(`[data-file="${file}"] [data-static] pre`).first().click();
-  const editor = page.getByRole('textbox', { name: `Edit ${file}` });
+  // The first sandbox on the page may show another file's tab; open this file's tab first.
+  const sandbox = page.locator('bcp-sandbox').first();
+  await sandbox.getByRole('tab', { name: file }).click();
+  await sandbox.locator(`[role="tabpanel"][data-file="${file}"] [data-static] pre`).click();
+  const editor = sandbox.getByRole('textbox', { name: `Edit ${file}` });
   await editor.waitFor();
   await editor.focus();
   await page.keyboard.press('ControlOrMeta+A');

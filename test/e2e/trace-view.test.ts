@@ -335,6 +335,40 @@ describe('the traffic view on the multiplexing sandbox', () => {
   });
 });
 
+/** `count` GET exchanges of four events each (request, response, one body chunk, body end). */
+function getExchanges(count: number): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  let t = 0;
+  for (let i = 1; i <= count; i++) {
+    const base = { exchange: `h${i}`, from: 'server', to: 'client' };
+    events.push(
+      {
+        ...base,
+        from: 'client',
+        to: 'server',
+        kind: 'request',
+        t: (t += 0.3),
+        method: 'GET',
+        url: `http://server.test/items/h${i}`,
+        headers: [['host', 'server.test']],
+        bodySize: 0,
+        bodyPreview: '',
+      },
+      {
+        ...base,
+        kind: 'response',
+        t: (t += 0.3),
+        status: 200,
+        statusText: 'OK',
+        headers: [['content-length', '2']],
+      },
+      { ...base, kind: 'body-chunk', t: (t += 0.1), size: 2, preview: '{}' },
+      { ...base, kind: 'body-end', t: (t += 0.1), size: 2 },
+    );
+  }
+  return events;
+}
+
 describe('responsiveness', () => {
   it('keeps up with a client that sends 2,000 requests in a loop (task lengths: npm run bench)', async () => {
     const page = await openPage();
@@ -399,7 +433,7 @@ describe('responsiveness', () => {
 
   it('draws 10,000 events fed in batches with a bounded DOM, and scrolls back to the start (task lengths: npm run bench)', async () => {
     const page = await openPage();
-    const stats = await page.evaluate(async () => {
+    const stats = await page.evaluate(async (all) => {
       const { TraceView } = (window as unknown as TestGlobals).SandboxRuntime;
       const longTasks: number[] = [];
       new PerformanceObserver((list) =>
@@ -409,47 +443,9 @@ describe('responsiveness', () => {
         hosts: ['client', 'proxy', 'server'],
       });
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-      let t = 0;
       const started = performance.now();
-      for (let batch = 0; batch < 50; batch++) {
-        const events: TraceEvent[] = [];
-        for (let i = 0; i < 50; i++) {
-          const id = `h${batch * 50 + i + 1}`;
-          const base = { exchange: id, from: 'client', to: 'server' };
-          events.push(
-            {
-              ...base,
-              kind: 'request',
-              t: (t += 0.3),
-              method: 'GET',
-              url: `http://server.test/items/${id}`,
-              headers: [['host', 'server.test']],
-              bodySize: 0,
-              bodyPreview: '',
-            },
-            {
-              ...base,
-              from: 'server',
-              to: 'client',
-              kind: 'response',
-              t: (t += 0.3),
-              status: 200,
-              statusText: 'OK',
-              headers: [['content-length', '2']],
-            },
-            {
-              ...base,
-              from: 'server',
-              to: 'client',
-              kind: 'body-chunk',
-              t: (t += 0.1),
-              size: 2,
-              preview: '{}',
-            },
-            { ...base, from: 'server', to: 'client', kind: 'body-end', t: (t += 0.1), size: 2 },
-          );
-        }
-        view.add(events);
+      for (let at = 0; at < all.length; at += 200) {
+        view.add(all.slice(at, at + 200));
         await frame();
       }
       view.finish();
@@ -469,7 +465,7 @@ describe('responsiveness', () => {
         longTasks,
         maxRenderMs: view.maxRenderMs,
       };
-    });
+    }, getExchanges(2500));
     const maxLongTask = Math.max(0, ...stats.longTasks);
     console.log(
       `10,000 events: ${stats.messages} messages drawn in ${stats.ms.toFixed(0)} ms; ${stats.domNodes} DOM nodes in the view; long tasks ${stats.longTasks.length}, max ${maxLongTask.toFixed(0)} ms; slowest frame ${stats.maxRenderMs.toFixed(1)} ms`,
@@ -478,6 +474,63 @@ describe('responsiveness', () => {
     expect(stats.messages).toBe(5000);
     expect(stats.firstWire).toBe('GET /items/h1 HTTP/1.1');
     expect(stats.domNodes).toBeLessThan(3000);
+    await page.close();
+  });
+
+  it('draws only the rows in view of a 10,000-event trace, in the list and the diagram, wherever it is scrolled', async () => {
+    const page = await openPage();
+    await page.evaluate(async (events) => {
+      const { TraceView } = (window as unknown as TestGlobals).SandboxRuntime;
+      const view = new TraceView(document.getElementById('trace') as HTMLElement, {
+        hosts: ['client', 'server'],
+      });
+      (window as unknown as TestGlobals).view = view;
+      for (let at = 0; at < events.length; at += 500) {
+        view.add(events.slice(at, at + 500));
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      view.finish();
+    }, getExchanges(2500));
+    /** Scrolls a box of the view to `fraction` of its height and reports the rows it then holds. */
+    const scrollAndCount = (box: string, rows: string, fraction: number) =>
+      page.evaluate(
+        async ({ box, rows, fraction }) => {
+          const element = document.querySelector(`#trace ${box}`) as HTMLElement;
+          element.scrollTop = fraction * (element.scrollHeight - element.clientHeight);
+          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+          await frame();
+          await frame();
+          const indexes = [...document.querySelectorAll(`#trace ${rows}`)].map((row) =>
+            Number(row.getAttribute('data-index')),
+          );
+          return { count: indexes.length, first: Math.min(...indexes), last: Math.max(...indexes) };
+        },
+        { box, rows, fraction },
+      );
+
+    await page.getByRole('button', { name: 'Messages' }).click();
+    const list = {
+      start: await scrollAndCount('.tv-list', '[role="option"]', 0),
+      middle: await scrollAndCount('.tv-list', '[role="option"]', 0.5),
+      end: await scrollAndCount('.tv-list', '[role="option"]', 1),
+    };
+    await page.getByRole('button', { name: 'Diagram' }).click();
+    const diagram = {
+      start: await scrollAndCount('.tv-diagram-box', '.tv-lanes g[data-index]', 0),
+      middle: await scrollAndCount('.tv-diagram-box', '.tv-lanes g[data-index]', 0.5),
+      end: await scrollAndCount('.tv-diagram-box', '.tv-lanes g[data-index]', 1),
+    };
+    for (const rows of [list, diagram]) {
+      // 5,000 messages, never more than a box of rows (plus a few around it) in the DOM.
+      for (const place of [rows.start, rows.middle, rows.end]) {
+        expect(place.count).toBeGreaterThan(5);
+        expect(place.count).toBeLessThan(80);
+      }
+      expect(rows.start.first).toBe(0);
+      expect(rows.middle.first).toBeGreaterThan(2300);
+      expect(rows.middle.last).toBeLessThan(2700);
+      expect(rows.end.last).toBe(4999);
+    }
     await page.close();
   });
 });

@@ -1,26 +1,37 @@
 import type { ConsoleEntry } from '../runtime/protocol';
+import { cancelDraw, requestDraw, type FrameWork } from './frame-scheduler';
 
 /** Lines kept in the page per run; the runtime caps output too, this bounds the DOM. */
 const MAX_LINES = 1500;
 
 /**
  * Draws console output as text (never HTML), labelled by host, batching DOM work per animation frame
- * so a flood of output cannot freeze the page.
+ * (shared with the traffic view, see frame-scheduler.ts) so a flood of output cannot freeze the page.
  */
-export class ConsoleView {
+export class ConsoleView implements FrameWork {
   private pending: Array<{ host: string; level: string; text: string }> = [];
-  private frame = 0;
   private lines = 0;
   private droppedLine: HTMLLIElement | undefined;
+  private droppedCount = 0;
+  private droppedShown = 0;
+  /** The reader is at the last line (or has not scrolled): new lines keep the last one in view. */
+  private stick = true;
+  private appended = false;
 
-  constructor(private readonly list: HTMLOListElement) {}
+  constructor(private readonly list: HTMLOListElement) {
+    // Read on scroll, when the layout is current, so drawing never has to read it.
+    list.addEventListener('scroll', () => {
+      this.stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
+    });
+  }
 
   reset(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    cancelDraw(this);
     this.pending = [];
+    this.stick = true;
     this.lines = 0;
     this.droppedLine = undefined;
+    this.droppedCount = this.droppedShown = 0;
     this.list.replaceChildren();
   }
 
@@ -37,34 +48,45 @@ export class ConsoleView {
 
   /** Shows (and keeps updating) one "N more lines" line once the runtime's cap is reached. */
   dropped(count: number): void {
-    this.flush();
-    if (!this.droppedLine) {
-      this.droppedLine = this.line('sandbox', 'warn', '');
-      this.list.append(this.droppedLine);
-    }
-    const text = this.droppedLine.lastElementChild;
-    if (text)
-      text.textContent = `… ${count.toLocaleString('en')} more lines not shown (output is capped per run)`;
+    // Counted now, drawn with the next frame's lines: a flood reports this once per message.
+    this.droppedCount = count;
+    this.schedule();
   }
 
   private schedule(): void {
-    this.frame ||= requestAnimationFrame(() => this.flush());
+    requestDraw(this);
   }
 
-  private flush(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    if (this.pending.length === 0) return;
-    const atBottom = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 8;
+  /** Appends the lines that arrived since the last frame (part of the frame, frame-scheduler.ts). */
+  draw(): void {
     const fragment = document.createDocumentFragment();
     for (const entry of this.pending.splice(0)) {
       if (this.lines >= MAX_LINES) break;
       this.lines += 1;
       fragment.append(this.line(entry.host, entry.level, entry.text));
     }
+    this.appended = fragment.childNodes.length > 0;
     if (this.droppedLine) this.list.insertBefore(fragment, this.droppedLine);
     else this.list.append(fragment);
-    if (atBottom) this.list.scrollTop = this.list.scrollHeight;
+    if (this.droppedCount !== this.droppedShown) this.showDropped(this.droppedCount);
+  }
+
+  /** Keeps the last line in view, once every view has drawn. */
+  settle(): void {
+    if (this.appended && this.stick) this.list.scrollTop = this.list.scrollHeight;
+    this.appended = false;
+  }
+
+  private showDropped(count: number): void {
+    this.droppedShown = count;
+    if (!this.droppedLine) {
+      this.droppedLine = this.line('sandbox', 'warn', '');
+      this.list.append(this.droppedLine);
+      this.appended = true;
+    }
+    const text = this.droppedLine.lastElementChild;
+    if (text)
+      text.textContent = `… ${count.toLocaleString('en')} more lines not shown (output is capped per run)`;
   }
 
   private line(host: string, level: string, text: string): HTMLLIElement {

@@ -40,6 +40,17 @@ export class DiagramPane {
   /** The "Hosts" control: lifelines the reader hid, and the diagram drawn without them. */
   readonly hostToggles: HostToggles;
   private filtered: { key: string; source: DiagramModel; view: FilteredDiagram } | undefined;
+  /** The box's size, measured by {@link measure} (reading it while drawing would force a layout). */
+  private width = 0;
+  private height = 0;
+  /** Where the box is scrolled, as last read on scroll or set here. */
+  private scrollTop = 0;
+  /** Scroll positions to apply once every view has drawn (see frame-scheduler.ts). */
+  private scrollTarget: { top?: number; left?: number } = {};
+  /** The position {@link settle} last set: its scroll event is ours, not the reader's. */
+  private settled: number | undefined;
+  private contentHeight = 0;
+  private size = '';
 
   constructor(onScroll: () => void) {
     this.hostsHead = h('div', { class: 'tv-diagram-hosts' });
@@ -64,15 +75,28 @@ export class DiagramPane {
       onScroll();
     });
     this.box.addEventListener('scroll', () => {
-      const box = this.box;
-      this.follow = box.scrollTop + box.clientHeight >= box.scrollHeight - LAYOUT.row;
+      const top = this.box.scrollTop;
+      // Our own scroll may report after the view chose another place (a run ended): keep that one.
+      if (this.settled !== undefined && Math.abs(top - this.settled) < 1) {
+        this.settled = undefined;
+        return;
+      }
+      this.scrollTop = top;
+      this.follow = this.scrollTop + this.height >= this.contentHeight - LAYOUT.row;
       onScroll();
     });
   }
 
+  /** Reads the box's size and scroll position; call when its size changed (a resize observer). */
+  measure(): void {
+    this.width = this.box.clientWidth;
+    this.height = this.box.clientHeight;
+    this.scrollTop = this.box.scrollTop;
+  }
+
   /** Lane width for the box's current width and zoom. */
   private lane(hostCount: number): number {
-    const width = (this.box.clientWidth || 600) - TIME_COLUMN - 2;
+    const width = (this.width || 600) - TIME_COLUMN - 2;
     return Math.round(fitLane(width, hostCount, 0) * (ZOOMS[this.zoom] ?? 1));
   }
 
@@ -85,18 +109,27 @@ export class DiagramPane {
   /** Shows the first rows (after a run ends, the start of the story is what the reader wants). */
   scrollToStart(): void {
     this.follow = false;
-    this.box.scrollTop = 0;
-    this.box.scrollLeft = 0;
+    this.scrollTop = 0;
+    this.scrollTarget = { top: 0, left: 0 };
   }
 
   /** Scrolls so message `index` is in view (centred when it was out of view). */
   reveal(index: number): void {
     this.follow = false;
-    const box = this.box;
     const y = LAYOUT.head + (this.filtered?.view.positionOf(index) ?? index) * LAYOUT.row;
-    if (y < box.scrollTop + LAYOUT.head || y + LAYOUT.row > box.scrollTop + box.clientHeight) {
-      box.scrollTop = Math.max(0, y - box.clientHeight / 2);
+    if (y < this.scrollTop + LAYOUT.head || y + LAYOUT.row > this.scrollTop + this.height) {
+      this.scrollTop = this.scrollTarget.top = Math.max(0, y - this.height / 2);
     }
+  }
+
+  /** Sets the scroll position chosen while drawing (after every view drew: one layout per frame). */
+  settle(): void {
+    const { top, left } = this.scrollTarget;
+    // Only a real move fires a scroll event to recognise (reading here costs no extra layout).
+    if (top !== undefined && Math.abs(this.box.scrollTop - top) >= 1)
+      this.box.scrollTop = this.settled = top;
+    if (left !== undefined) this.box.scrollLeft = left;
+    this.scrollTarget = {};
   }
 
   /** `source` without the hosts the reader hid (itself when none are), remembered until it grows. */
@@ -113,19 +146,26 @@ export class DiagramPane {
     return this.filtered.view;
   }
 
+  /** Draws the rows in view (and a few around them): DOM writes only. */
   render(source: DiagramModel, selected: number, active: number): void {
     const model = this.visible(source);
-    const box = this.box;
     const total = model.messages.length;
     const lane = this.lane(model.hosts.length);
     const lanesWidth = lane * Math.max(1, model.hosts.length);
-    const height = LAYOUT.head + total * LAYOUT.row + LAYOUT.foot;
-    this.body.style.height = `${height}px`;
-    this.body.style.width = `${TIME_COLUMN + lanesWidth}px`;
-    this.head.style.width = `${TIME_COLUMN + lanesWidth}px`;
-    if (this.follow) box.scrollTop = box.scrollHeight;
-    const visible = Math.ceil((box.clientHeight || 360) / LAYOUT.row);
-    const top = Math.max(0, Math.floor((box.scrollTop - LAYOUT.head) / LAYOUT.row));
+    this.contentHeight = LAYOUT.head + total * LAYOUT.row + LAYOUT.foot;
+    const size = `${this.contentHeight}:${lanesWidth}`;
+    if (size !== this.size) {
+      this.size = size;
+      this.body.style.height = `${this.contentHeight}px`;
+      this.body.style.width = `${TIME_COLUMN + lanesWidth}px`;
+      this.head.style.width = `${TIME_COLUMN + lanesWidth}px`;
+    }
+    const height = this.height || 360;
+    if (this.follow) {
+      this.scrollTop = this.scrollTarget.top = Math.max(0, this.contentHeight - height);
+    }
+    const visible = Math.ceil(height / LAYOUT.row);
+    const top = Math.max(0, Math.floor((this.scrollTop - LAYOUT.head) / LAYOUT.row));
     const start = Math.max(0, top - OVERSCAN);
     const end = Math.min(total, top + visible + OVERSCAN);
     const headKey = `${model.hosts.join('\n')}:${lane}`;
@@ -140,6 +180,15 @@ export class DiagramPane {
     const key = `${start}:${end}:${total}:${selected}:${active}:${headKey}:${model.events.length}`;
     if (key === this.rendered) return;
     this.rendered = key;
+    this.drawRows(model, { start, end, selected, lane });
+  }
+
+  private drawRows(
+    model: DiagramModel & Partial<FilteredDiagram>,
+    rows: { start: number; end: number; selected: number; lane: number },
+  ): void {
+    const { start, end } = rows;
+    const total = model.messages.length;
     const offset = `translateY(${start * LAYOUT.row}px)`;
     const svg = toDom(
       renderDiagram(
@@ -149,7 +198,7 @@ export class DiagramPane {
           exchanges: model.exchanges.values(),
           elapsed: model.elapsed,
         },
-        { start, end, selected, lane, gutter: 0, ...(model.folds ? { folds: model.folds } : {}) },
+        { ...rows, gutter: 0, ...(model.folds ? { folds: model.folds } : {}) },
       ),
     );
     svg.style.transform = offset;

@@ -33,6 +33,15 @@ export class MessageList {
   private readonly spacer: HTMLDivElement;
   private rendered = '';
   follow = true;
+  /** The list's height, measured by {@link measure} (reading it while drawing would force a layout). */
+  private height = 0;
+  /** Where the list is scrolled, as last read on scroll or set here. */
+  private scrollTop = 0;
+  /** A scroll position to apply once every view has drawn (see frame-scheduler.ts). */
+  private scrollTarget: number | undefined;
+  /** The position {@link settle} last set: its scroll event is ours, not the reader's. */
+  private settled: number | undefined;
+  private total = 0;
 
   constructor(
     private readonly id: string,
@@ -50,8 +59,14 @@ export class MessageList {
       this.spacer,
     );
     this.element.addEventListener('scroll', () => {
-      const list = this.element;
-      this.follow = list.scrollTop + list.clientHeight >= list.scrollHeight - LIST_ROW;
+      const top = this.element.scrollTop;
+      // Our own scroll may report after the list chose another place (a run ended): keep that one.
+      if (this.settled !== undefined && Math.abs(top - this.settled) < 1) {
+        this.settled = undefined;
+        return;
+      }
+      this.scrollTop = top;
+      this.follow = this.scrollTop + this.height >= (this.total - 1) * LIST_ROW;
       handlers.onScroll();
     });
     this.element.addEventListener('click', (event) => {
@@ -60,9 +75,15 @@ export class MessageList {
     });
   }
 
+  /** Reads the list's height and scroll position; call when its size changed (a resize observer). */
+  measure(): void {
+    this.height = this.element.clientHeight;
+    this.scrollTop = this.element.scrollTop;
+  }
+
   /** Rows that fit in the list, for Page Up / Page Down. */
   get page(): number {
-    return Math.max(1, Math.floor(this.element.clientHeight / LIST_ROW) - 1);
+    return Math.max(1, Math.floor(this.height / LIST_ROW) - 1);
   }
 
   invalidate(): void {
@@ -72,37 +93,62 @@ export class MessageList {
   /** Removes every row (a new run, or Clear), also while the list is not the view shown. */
   clear(): void {
     this.invalidate();
+    this.total = 0;
     this.spacer.replaceChildren();
     this.spacer.style.height = '0px';
     this.element.removeAttribute('aria-activedescendant');
   }
 
+  private scrollTo(y: number): void {
+    this.scrollTop = this.scrollTarget = Math.max(0, y);
+  }
+
   scrollToStart(): void {
     this.follow = false;
-    this.element.scrollTop = 0;
+    this.scrollTo(0);
   }
 
   reveal(index: number, total: number): void {
     this.follow = index === total - 1;
-    const list = this.element;
     const y = index * LIST_ROW;
-    if (y < list.scrollTop) list.scrollTop = y;
-    else if (y + LIST_ROW > list.scrollTop + list.clientHeight)
-      list.scrollTop = y + LIST_ROW - list.clientHeight;
+    if (y < this.scrollTop) this.scrollTo(y);
+    else if (y + LIST_ROW > this.scrollTop + this.height) this.scrollTo(y + LIST_ROW - this.height);
   }
 
+  /** Sets the scroll position chosen while drawing (after every view drew: one layout per frame). */
+  settle(): void {
+    if (this.scrollTarget === undefined) return;
+    // Only a real move fires a scroll event to recognise (reading here costs no extra layout).
+    if (Math.abs(this.element.scrollTop - this.scrollTarget) >= 1)
+      this.element.scrollTop = this.settled = this.scrollTarget;
+    this.scrollTarget = undefined;
+  }
+
+  /** Draws the rows in view (and a few around them): DOM writes only. */
   render(model: TraceModel, selected: number, active: number): void {
-    const list = this.element;
     const total = model.messages.length;
-    this.spacer.style.height = `${total * LIST_ROW}px`;
-    if (this.follow) list.scrollTop = list.scrollHeight;
-    const visible = Math.ceil((list.clientHeight || 260) / LIST_ROW);
-    const top = Math.floor(list.scrollTop / LIST_ROW);
+    if (total !== this.total) this.spacer.style.height = `${total * LIST_ROW}px`;
+    this.total = total;
+    const height = this.height || 260;
+    if (this.follow) this.scrollTo(total * LIST_ROW - height);
+    const visible = Math.ceil(height / LIST_ROW);
+    const top = Math.floor(this.scrollTop / LIST_ROW);
     const start = Math.max(0, top - OVERSCAN);
     const end = Math.min(total, top + visible + OVERSCAN);
     const key = `${start}:${end}:${total}:${selected}:${active}`;
     if (key === this.rendered) return;
     this.rendered = key;
+    this.drawRows(model, start, end, selected, active);
+  }
+
+  private drawRows(
+    model: TraceModel,
+    start: number,
+    end: number,
+    selected: number,
+    active: number,
+  ): void {
+    const total = model.messages.length;
     const indexes: number[] = [];
     for (let i = start; i < end; i++) indexes.push(i);
     // The active option must exist for aria-activedescendant, even when it is scrolled away.
@@ -124,7 +170,7 @@ export class MessageList {
       return option;
     });
     this.spacer.replaceChildren(...options);
-    if (active >= 0) list.setAttribute('aria-activedescendant', `${this.id}-m${active}`);
-    else list.removeAttribute('aria-activedescendant');
+    if (active >= 0) this.element.setAttribute('aria-activedescendant', `${this.id}-m${active}`);
+    else this.element.removeAttribute('aria-activedescendant');
   }
 }

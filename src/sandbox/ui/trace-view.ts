@@ -16,12 +16,14 @@
 import type { TraceEvent } from '../trace/events';
 import { toHar } from '../trace/har-export';
 import { TraceModel } from '../trace/trace-model';
-import { DiagramPane, ZOOMS, toDom } from './trace-diagram-pane';
-import { countersTable, formatMs, h, renderWire, updateCounters } from './trace-details';
+import { DiagramPane, ZOOMS } from './trace-diagram-pane';
+import { countersTable, formatMs, h, renderWire, updateCounters, wirePane } from './trace-details';
 import { MessageList, keyTarget } from './trace-list';
-import { traceLegend } from './trace-legend';
 import { ReplayTimeline } from './replay-timeline';
-import { hasLaneHeaders, renderWaterfall, waterfallRows } from './trace-waterfall';
+import { requestDraw, type FrameWork } from './frame-scheduler';
+import { TraceToolbar, downloadJson, type TraceViewKind } from './trace-toolbar';
+import { hasLaneHeaders } from './trace-waterfall';
+import { WaterfallPane } from './trace-waterfall-pane';
 
 export interface TraceViewOptions {
   /** Lifelines in order (see trace-lanes.ts: hubs in the middle). */
@@ -30,20 +32,15 @@ export interface TraceViewOptions {
   name?: string;
   /** The added latency per hop of the run drawn, for the exported file's metadata. */
   latencyMs?: () => number;
+  /** The wire view beside the trace opened or closed (the workbench gives it room). */
+  onDetails?: (open: boolean) => void;
 }
 
-export type TraceViewKind = 'diagram' | 'waterfall' | 'messages' | 'counters';
-
-const VIEWS: Array<[TraceViewKind, string]> = [
-  ['diagram', 'Diagram'],
-  ['waterfall', 'Waterfall'],
-  ['messages', 'Messages'],
-  ['counters', 'Counters'],
-];
+export type { TraceViewKind };
 
 let nextViewId = 1;
 
-export class TraceView {
+export class TraceView implements FrameWork {
   private model: TraceModel;
   /** The whole run, while the replay shows an earlier moment of it in `model`. */
   private live: TraceModel | undefined;
@@ -51,8 +48,6 @@ export class TraceView {
   /** The replay has the finished run (it is given it on the first frame after the run ends). */
   private replayReady = false;
   private pending: TraceEvent[] = [];
-  private frame: number | undefined;
-  private fallback: ReturnType<typeof setTimeout> | undefined;
   private finished = false;
   private startedAt = new Date();
   private active = -1;
@@ -62,19 +57,15 @@ export class TraceView {
   private viewChosen = false;
   private readonly id = `tv${nextViewId++}`;
 
-  private readonly toolbar: HTMLDivElement;
-  private readonly tools: HTMLSpanElement;
-  private readonly viewButtons = new Map<TraceViewKind, HTMLButtonElement>();
-  private readonly zoomGroup: HTMLSpanElement;
+  private readonly toolbar: TraceToolbar;
   private readonly status: HTMLParagraphElement;
   private readonly panes: Record<TraceViewKind, HTMLElement>;
   private readonly diagram: DiagramPane;
   private readonly list: MessageList;
-  private readonly waterfallBox: HTMLDivElement;
+  private readonly waterfall: WaterfallPane;
   private readonly countersBody: HTMLTableSectionElement;
   private readonly details: HTMLElement;
   private readonly wire: HTMLDivElement;
-  private waterfallKey = '';
   /** Time the last frame spent drawing, in ms (read by tests and the performance budget). */
   lastRenderMs = 0;
   maxRenderMs = 0;
@@ -87,42 +78,19 @@ export class TraceView {
     root.classList.add('tv');
     root.replaceChildren();
 
-    const viewGroup = h('span', { class: 'tv-views', role: 'group', 'aria-label': 'View' });
-    for (const [kind, label] of VIEWS) {
-      const button = h('button', { type: 'button', 'aria-pressed': 'false' }, label);
-      button.addEventListener('click', () => {
+    this.toolbar = new TraceToolbar({
+      show: (kind) => {
         this.viewChosen = true;
         this.show(kind);
-      });
-      this.viewButtons.set(kind, button);
-      viewGroup.append(button);
-    }
-    this.zoomGroup = h('span', { class: 'tv-zoom', role: 'group', 'aria-label': 'Zoom' });
-    const zoomOut = h('button', { type: 'button', 'aria-label': 'Zoom out' }, '−');
-    const fit = h('button', { type: 'button' }, 'Fit');
-    const zoomIn = h('button', { type: 'button', 'aria-label': 'Zoom in' }, '+');
-    zoomOut.addEventListener('click', () => this.setZoom(this.diagram.zoom - 1));
-    fit.addEventListener('click', () => this.setZoom(0));
-    zoomIn.addEventListener('click', () => this.setZoom(this.diagram.zoom + 1));
-    this.zoomGroup.append(zoomOut, fit, zoomIn);
-    const exportButton = h('button', { type: 'button' }, 'Export HAR');
-    exportButton.addEventListener('click', () => this.download());
-    const clearButton = h('button', { type: 'button' }, 'Clear');
-    clearButton.addEventListener('click', () => this.clear());
-    this.tools = h('span', { class: 'tv-tools' }, exportButton, clearButton);
-    this.toolbar = h(
-      'div',
-      { class: 'tv-toolbar' },
-      viewGroup,
-      this.zoomGroup,
-      traceLegend(),
-      this.tools,
-    );
-
+      },
+      zoom: (step) => this.setZoom(step === 0 ? 0 : this.diagram.zoom + step),
+      exportHar: () => this.download(),
+      clear: () => this.clear(),
+    });
     this.status = h('p', { class: 'tv-status' });
 
     this.diagram = new DiagramPane(() => this.schedule());
-    this.zoomGroup.after(this.diagram.hostToggles.element);
+    this.toolbar.addDiagramControl(this.diagram.hostToggles.element);
     this.diagram.box.addEventListener('click', (event) => {
       const row = (event.target as Element).closest?.('[data-index]');
       if (row) this.select(Number(row.getAttribute('data-index')));
@@ -135,22 +103,13 @@ export class TraceView {
     });
     this.list.element.addEventListener('keydown', (event) => this.onKey(event));
 
-    this.waterfallBox = h('div', {
-      class: 'tv-waterfall-box',
-      tabindex: '0',
-      role: 'group',
-      'aria-label': 'Waterfall: one row per connection, stream or exchange',
-    });
-    this.waterfallBox.addEventListener('click', (event) => {
-      const bar = (event.target as Element).closest?.('[data-index]');
-      if (bar) this.select(Number(bar.getAttribute('data-index')));
-    });
+    this.waterfall = new WaterfallPane((index) => this.select(index));
 
     const counters = countersTable();
     this.countersBody = counters.body;
     this.panes = {
       diagram: this.diagram.box,
-      waterfall: this.waterfallBox,
+      waterfall: this.waterfall.box,
       messages: this.list.element,
       counters: h(
         'div',
@@ -164,26 +123,13 @@ export class TraceView {
       ),
     };
 
-    const close = h(
-      'button',
-      { type: 'button', class: 'tv-close', 'aria-label': 'Close the wire view' },
-      '×',
-    );
-    close.addEventListener('click', () => {
-      this.root.dataset.details = 'closed';
+    ({ pane: this.details, wire: this.wire } = wirePane(() => {
+      this.setDetails(false);
       this.schedule();
-    });
-    this.wire = h('div', { class: 'tv-wire' });
-    this.details = h(
-      'section',
-      // A group, not a landmark: a page with several sandboxes has several wire views.
-      { class: 'tv-details', role: 'group', 'aria-label': 'Wire view', tabindex: '-1' },
-      close,
-      this.wire,
-    );
-    root.dataset.details = 'closed';
+    }));
+    this.setDetails(false);
     root.append(
-      this.toolbar,
+      this.toolbar.element,
       this.status,
       this.replay.element,
       h(
@@ -193,13 +139,22 @@ export class TraceView {
         this.details,
       ),
     );
-    new ResizeObserver(() => {
-      this.diagram.invalidate();
-      this.waterfallKey = '';
-      this.schedule();
-    }).observe(root);
+    this.observeSizes();
     renderWire(this.wire, this.model, -1);
     this.show('diagram');
+  }
+
+  /** Sizes are read when they change, after layout, and kept: a frame only writes (frame-scheduler.ts). */
+  private observeSizes(): void {
+    const resized = new ResizeObserver(() => {
+      this.diagram.measure();
+      this.list.measure();
+      this.waterfall.measure();
+      this.invalidate();
+      this.schedule();
+    });
+    for (const box of [this.root, this.diagram.box, this.list.element, this.waterfall.box])
+      resized.observe(box);
   }
 
   /** The model being drawn (read-only use: tests, export, other components). */
@@ -216,21 +171,20 @@ export class TraceView {
       this.model = this.live;
       this.live = undefined;
     }
-    this.diagram.invalidate();
-    this.list.invalidate();
-    this.waterfallKey = '';
+    this.invalidate();
     if (current >= 0) this.select(current);
     else {
       this.selected = this.active = -1;
       this.diagram.follow = this.list.follow = true;
       renderWire(this.wire, this.model, -1);
       this.render();
+      this.settle();
     }
   }
 
   /** Puts a control into the toolbar, before Export and Clear. */
   addTool(element: HTMLElement): void {
-    this.tools.prepend(element);
+    this.toolbar.addTool(element);
   }
 
   /** A new run starts: forget the previous one. */
@@ -245,10 +199,9 @@ export class TraceView {
     this.active = -1;
     this.selected = -1;
     this.diagram.follow = this.list.follow = true;
-    this.diagram.invalidate();
+    this.invalidate();
     this.list.clear();
-    this.waterfallKey = '';
-    this.root.dataset.details = 'closed';
+    this.setDetails(false);
     renderWire(this.wire, this.model, -1);
     this.schedule();
   }
@@ -270,7 +223,7 @@ export class TraceView {
     this.render();
     this.diagram.scrollToStart();
     this.list.scrollToStart();
-    this.waterfallBox.scrollTop = 0;
+    this.waterfall.scrollToStart();
     this.schedule();
   }
 
@@ -282,15 +235,17 @@ export class TraceView {
   private show(kind: TraceViewKind): void {
     this.view = kind;
     this.root.dataset.view = kind;
-    for (const [each, button] of this.viewButtons) {
-      button.setAttribute('aria-pressed', String(each === kind));
-    }
+    this.toolbar.showing(kind);
     for (const [each, pane] of Object.entries(this.panes)) pane.hidden = each !== kind;
-    this.zoomGroup.hidden = this.diagram.hostToggles.element.hidden = kind !== 'diagram';
+    this.invalidate();
+    this.schedule();
+  }
+
+  /** Forgets what every pane drew, so the next frame draws them again. */
+  private invalidate(): void {
     this.diagram.invalidate();
     this.list.invalidate();
-    this.waterfallKey = '';
-    this.schedule();
+    this.waterfall.invalidate();
   }
 
   private setZoom(level: number): void {
@@ -300,17 +255,19 @@ export class TraceView {
   }
 
   private schedule(): void {
-    if (this.frame !== undefined) return;
-    const run = (): void => {
-      if (this.frame !== undefined) cancelAnimationFrame(this.frame);
-      clearTimeout(this.fallback);
-      this.frame = undefined;
-      this.fallback = undefined;
-      this.render();
-    };
-    this.frame = requestAnimationFrame(run);
-    // Hidden tabs get no animation frames; keep the trace (and its counters) current anyway.
-    this.fallback = setTimeout(run, 250);
+    requestDraw(this);
+  }
+
+  /** Part of the page's frame (frame-scheduler.ts): folds what arrived and draws, writes only. */
+  draw(): void {
+    this.render();
+  }
+
+  /** Part of the page's frame: scroll positions, after every view has drawn. */
+  settle(): void {
+    this.diagram.settle();
+    this.list.settle();
+    this.waterfall.settle();
   }
 
   private render(): void {
@@ -330,7 +287,7 @@ export class TraceView {
     updateCounters(this.countersBody, this.model);
     this.list.render(this.model, this.selected, this.active);
     if (this.view === 'diagram') this.diagram.render(this.model, this.selected, this.active);
-    if (this.view === 'waterfall') this.renderWaterfall();
+    if (this.view === 'waterfall') this.waterfall.render(this.model, this.selected);
     this.lastRenderMs = performance.now() - began;
     this.maxRenderMs = Math.max(this.maxRenderMs, this.lastRenderMs);
   }
@@ -345,27 +302,6 @@ export class TraceView {
     this.status.textContent = this.live
       ? `Replay: ${model.messages.length} of ${this.live.messages.length} messages, ${formatMs(model.elapsed)} into the run, ${model.openCount} open.`
       : `${state}: ${model.messages.length} messages, ${formatMs(model.elapsed)} elapsed, ${model.openCount} open.`;
-  }
-
-  private renderWaterfall(): void {
-    const width = this.waterfallBox.clientWidth || 600;
-    const selectedExchange = this.model.messages[this.selected]?.exchange;
-    const key = `${this.model.events.length}:${width}:${selectedExchange}`;
-    if (key === this.waterfallKey) return;
-    this.waterfallKey = key;
-    const svg = toDom(
-      renderWaterfall(waterfallRows(this.model.exchanges.values()), {
-        width,
-        elapsed: this.model.elapsed,
-        ...(selectedExchange ? { selectedExchange } : {}),
-      }),
-    );
-    svg.setAttribute('role', 'img');
-    svg.setAttribute(
-      'aria-label',
-      `Waterfall of ${this.model.exchanges.size} exchanges over ${formatMs(this.model.elapsed)}; the message list has the same content.`,
-    );
-    this.waterfallBox.replaceChildren(svg);
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -388,6 +324,7 @@ export class TraceView {
     this.list.reveal(index, this.model.messages.length);
     this.diagram.reveal(index);
     this.render();
+    this.settle();
   }
 
   /** Shows the wire form of message `index` in the details pane beside the view. */
@@ -396,10 +333,15 @@ export class TraceView {
     this.selected = index;
     this.activate(index);
     renderWire(this.wire, this.model, index);
-    this.root.dataset.details = 'open';
-    this.waterfallKey = '';
+    this.setDetails(true);
+    this.waterfall.invalidate();
     this.diagram.invalidate();
     this.schedule();
+  }
+
+  private setDetails(open: boolean): void {
+    this.root.dataset.details = open ? 'open' : 'closed';
+    this.options.onDetails?.(open);
   }
 
   private download(): void {
@@ -411,14 +353,7 @@ export class TraceView {
       startedAt: this.startedAt.toISOString(),
       ...(latencyMs === undefined ? {} : { latencyMs }),
     });
-    const url = URL.createObjectURL(
-      new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }),
-    );
-    const link = h('a', { href: url, download: `trace-${this.options.name ?? 'sandbox'}.har` });
-    link.hidden = true;
-    this.root.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const name = this.options.name ?? 'sandbox';
+    downloadJson(this.root, data, `trace-${name}.har`);
   }
 }

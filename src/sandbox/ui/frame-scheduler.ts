@@ -1,0 +1,45 @@
+/**
+ * One animation frame for every view of a sandbox that draws while a run goes on (the traffic view,
+ * the console). Each view asks for a frame; on it, every view first writes its DOM (`draw`) and only
+ * then sets scroll positions (`settle`). Setting a scroll position needs an up-to-date layout, so the
+ * page lays out once per frame however many views drew, instead of once per read between writes
+ * (decisions/0055).
+ */
+
+/** A view that draws on the next frame. */
+export interface FrameWork {
+  /** DOM writes only: reading a layout value here would force a layout per view. */
+  draw(): void;
+  /** Scroll positions, set after every view has drawn (the first one lays the page out). */
+  settle?(): void;
+}
+
+/** A frame comes this long after it was asked for even when the tab gets no animation frames. */
+const HIDDEN_TAB_MS = 250;
+
+const queued = new Set<FrameWork>();
+let frame: number | undefined;
+let fallback: ReturnType<typeof setTimeout> | undefined;
+
+function run(): void {
+  if (frame !== undefined) cancelAnimationFrame(frame);
+  clearTimeout(fallback);
+  frame = fallback = undefined;
+  const works = [...queued];
+  queued.clear();
+  for (const work of works) work.draw();
+  for (const work of works) work.settle?.();
+}
+
+/** Draws `work` on the next animation frame, with every other view that asked (once each). */
+export function requestDraw(work: FrameWork): void {
+  queued.add(work);
+  frame ??= requestAnimationFrame(run);
+  // Hidden tabs get no animation frames; keep the views (and what reads them) current anyway.
+  fallback ??= setTimeout(run, HIDDEN_TAB_MS);
+}
+
+/** Forgets a draw asked for (the view was reset and will ask again). */
+export function cancelDraw(work: FrameWork): void {
+  queued.delete(work);
+}

@@ -35,6 +35,7 @@ const sandbox = (page: Page) => page.locator('bcp-sandbox').first();
 const banner = (page: Page) => sandbox(page).getByRole('region', { name: 'Code from a link' });
 const notice = (page: Page) => sandbox(page).locator('[data-notice]');
 const knob = (page: Page) => sandbox(page).getByLabel('Poll every (ms)');
+const latency = (page: Page) => sandbox(page).getByLabel('Added latency per hop (ms)');
 
 async function replaceFile(page: Page, file: string, code: string): Promise<void> {
   await sandbox(page).locator(`[role="tab"][data-file="${file}"]`).click();
@@ -79,6 +80,7 @@ describe('share links', () => {
     await page.goto(pageUrl(CHAPTER));
     await replaceFile(page, 'client.ts', SHARED);
     await knob(page).fill('1200');
+    await latency(page).fill('200');
     await sandbox(page).getByRole('button', { name: 'Copy link' }).click();
     await expect
       .poll(() => sandbox(page).locator('[data-status]').innerText(), WAIT)
@@ -96,10 +98,11 @@ describe('share links', () => {
     await expect
       .poll(() => banner(page).innerText(), WAIT)
       .toMatch(
-        /This code came from a link \(edited client\.ts; set Poll every \(ms\) 1200\)\. It has not run/,
+        /This code came from a link \(edited client\.ts; set Poll every \(ms\) 1200, Added latency per hop \(ms\) 200\)\. It has not run/,
       );
     await expect.poll(() => editorText(page, 'client.ts'), WAIT).toBe(SHARED);
     expect(await knob(page).inputValue()).toBe('1200');
+    expect(await latency(page).inputValue()).toBe('200');
     // Never ran: no console output, no traffic, and nothing saved over the reader's storage.
     expect(await sandbox(page).getAttribute('data-run-state')).toBe('idle');
     expect(await sandbox(page).locator('[data-console-lines] li').count()).toBe(0);
@@ -118,6 +121,7 @@ describe('share links', () => {
     expect(await banner(page).count()).toBe(0);
     expect(await editorText(page, 'client.ts')).not.toContain('from a link');
     expect(await knob(page).inputValue()).toBe('500');
+    expect(await latency(page).inputValue()).toBe('0');
     expect(new URL(page.url()).hash).toBe('');
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
     await context.close();

@@ -5,7 +5,8 @@
  * reader can act on. Pure and environment-neutral.
  */
 import { PREVIEW_LIMIT, bodyPreview, type HeaderList, type TraceEvent } from './events';
-import { isTextMime } from './har-export';
+import { BCP_TRACE_VERSION, isTextMime } from './har-export';
+import { traceEventProblem } from './validate';
 
 /** A file that is not a HAR the viewer can draw; `message` says why in plain words. */
 export class HarImportError extends Error {
@@ -222,8 +223,38 @@ function parse(source: string): Json {
   return doc.log;
 }
 
+/** Lifelines in order of first appearance, the first sender first. */
+function hostsOf(events: readonly TraceEvent[]): string[] {
+  const hosts: string[] = [];
+  for (const event of events)
+    for (const host of [event.from, event.to]) if (!hosts.includes(host)) hosts.push(host);
+  return hosts;
+}
+
 /**
- * The trace events of a HAR document given as text.
+ * The site's own events under `log._bcpTrace`, which carry what HAR cannot (SSE fields, errors,
+ * aborts, close codes): used when every event is valid, else the HAR entries are drawn and a note
+ * says why.
+ */
+function embeddedTrace(log: Json, startedAt: string): ImportedTrace | string | undefined {
+  const own = log._bcpTrace;
+  if (own === undefined) return undefined;
+  if (!isObject(own) || own.version !== BCP_TRACE_VERSION || !Array.isArray(own.events))
+    return `Its embedded sandbox trace is not version ${BCP_TRACE_VERSION}, so the HAR entries are drawn instead.`;
+  if (own.events.length === 0 || own.events.length > MAX_EVENTS)
+    return `Its embedded sandbox trace holds ${own.events.length} events (1 to ${MAX_EVENTS} can be drawn), so the HAR entries are drawn instead.`;
+  for (const [index, event] of own.events.entries()) {
+    const problem = traceEventProblem(event);
+    if (problem)
+      return `Event ${index + 1} of its embedded sandbox trace is malformed (${problem}), so the HAR entries are drawn instead.`;
+  }
+  const events = own.events as TraceEvent[];
+  return { events, hosts: hostsOf(events), startedAt, notes: [] };
+}
+
+/**
+ * The trace events of a HAR document given as text. A HAR this site exported reopens losslessly
+ * from the events it carries under `log._bcpTrace`.
  *
  * @throws {HarImportError} when the text is not a HAR file or holds no request the viewer can draw.
  */
@@ -268,8 +299,11 @@ export function harToTrace(source: string): ImportedTrace {
   const events = drafts
     .slice(0, MAX_EVENTS)
     .map((event) => ({ ...event, t: Math.round((event.t - first) * 1000) / 1000 }));
+  const startedAt = new Date(first).toISOString();
+  const own = embeddedTrace(log, startedAt);
+  if (typeof own === 'object') return own;
+  if (own) notes.push(own);
   const hosts = [clientName, ...servers.filter((server) => server !== clientName)];
-  for (const event of events)
-    for (const host of [event.from, event.to]) if (!hosts.includes(host)) hosts.push(host);
-  return { events, hosts, startedAt: new Date(first).toISOString(), notes };
+  for (const host of hostsOf(events)) if (!hosts.includes(host)) hosts.push(host);
+  return { events, hosts, startedAt, notes };
 }

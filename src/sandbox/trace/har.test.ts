@@ -273,9 +273,32 @@ describe('harProblems', () => {
 });
 
 describe('harToTrace', () => {
+  /** This site's export with its own events removed: what another tool would write. */
+  const entriesOnly = (): string => {
+    const har: { log: Record<string, unknown> } = toHar(run, { sandbox: 'test', startedAt: START });
+    delete har.log._bcpTrace;
+    return JSON.stringify(har);
+  };
+
+  it('reopens this site’s export losslessly from the events it carries', () => {
+    const imported = harToTrace(JSON.stringify(toHar(run, { sandbox: 'test', startedAt: START })));
+    expect(imported.events).toEqual(run);
+    expect(imported.hosts).toEqual(['client', 'server']);
+    expect(imported.notes).toEqual([]);
+  });
+
+  it('draws the HAR entries, and says why, when the embedded events are malformed', () => {
+    const har = toHar(run, { sandbox: 'test', startedAt: START });
+    har.log._bcpTrace.events[1] = { ...run[1], status: 'two hundred' } as unknown as TraceEvent;
+    const imported = harToTrace(JSON.stringify(har));
+    expect(imported.events.some((event) => event.kind === 'sse-event')).toBe(false);
+    expect(imported.notes).toEqual([
+      expect.stringMatching(/^Event 2 of its embedded sandbox trace is malformed \(.+\)/),
+    ]);
+  });
+
   it('reads an exported run back into the same exchanges, hosts and messages', () => {
-    const har = JSON.stringify(toHar(run, { sandbox: 'test', startedAt: START }));
-    const imported = harToTrace(har);
+    const imported = harToTrace(entriesOnly());
     expect(imported.hosts).toEqual(['client', 'server']);
     expect(imported.startedAt).toBe('2026-12-06T06:00:00.001Z');
     const withoutSse = run.filter((event) => event.kind !== 'sse-event');

@@ -13,6 +13,9 @@ const LATENCY: Pick<SandboxParam, 'label' | 'min' | 'max' | 'step'> = {
   step: 10,
 };
 
+/** The latency box's name among the knobs a share link carries; `@` keeps it apart from params. */
+export const LATENCY_KNOB = '@latencyMs';
+
 export class KnobInputs {
   constructor(
     private readonly root: HTMLElement,
@@ -94,6 +97,14 @@ export class KnobInputs {
     return { ok: true, params };
   }
 
+  /** Every knob a share link may carry, the added latency included, with its range and default. */
+  shareable(): Record<string, SandboxParam> {
+    const knobs: Record<string, SandboxParam> = { ...this.params };
+    if (this.latencyInput())
+      knobs[LATENCY_KNOB] = { ...LATENCY, label: `${LATENCY.label} (ms)`, default: 0 };
+    return knobs;
+  }
+
   /** The values as they stand, without refusing anything: a refused box counts as its default. */
   current(): Record<string, number> {
     const values: Record<string, number> = {};
@@ -106,12 +117,19 @@ export class KnobInputs {
         values[name] = result.ok ? result.value : param.default;
       }
     }
+    if (this.latencyInput()) values[LATENCY_KNOB] = this.latency();
     return values;
   }
 
   /** Sets knobs (from a share link); names the sandbox does not have are ignored. */
   set(values: Record<string, number>): void {
     for (const [name, value] of Object.entries(values)) {
+      const latency = this.latencyInput();
+      if (name === LATENCY_KNOB && latency) {
+        latency.value = String(value);
+        if (this.check(latency, LATENCY) !== undefined) latency.dispatchEvent(new Event('change'));
+        continue;
+      }
       const param = this.params[name];
       const input = this.input(name);
       if (!param || !input) continue;

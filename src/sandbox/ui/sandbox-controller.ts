@@ -86,7 +86,7 @@ export class SandboxController {
     this.share = new ShareSession(root, {
       id: data.id,
       originals: data.files,
-      params: data.manifest.params,
+      params: this.knobs.shareable(),
       texts: () => ({ ...this.texts }),
       knobs: () => this.knobs.current(),
       apply: (texts, knobs) => this.applyCode(texts, knobs),

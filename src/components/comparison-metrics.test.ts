@@ -75,8 +75,29 @@ const trace: TraceEvent[] = [
       ['transfer-encoding', 'chunked'],
     ],
   },
-  // push: handshake at 5 ms
-  { kind: 'ws-open', t: 5, exchange: 'w1', from: 'push', to: 'server', url: 'ws://server.test/ws' },
+  // push: handshake at 5 ms, the server's 101 at the same moment
+  {
+    kind: 'ws-open',
+    t: 5,
+    exchange: 'w1',
+    from: 'push',
+    to: 'server',
+    url: 'ws://server.test/ws',
+    headers: [
+      ['upgrade', 'websocket'],
+      ['sec-websocket-key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+    ],
+  },
+  {
+    kind: 'response',
+    t: 5,
+    exchange: 'w1',
+    from: 'server',
+    to: 'push',
+    status: 101,
+    statusText: 'Switching Protocols',
+    headers: [['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=']],
+  },
   {
     kind: 'request',
     t: 1000,
@@ -198,8 +219,11 @@ describe('ComparisonRun', () => {
     // SSE: request head 24, response head 17 + 33 + 28 + 2 = 80, and the chunk's "14\r\n…\r\n" framing (6).
     expect(rows.sse?.headerBytes).toBe(24 + 80 + 6);
     expect(rows.sse?.payloadBytes).toBe(20);
-    // WebSocket: a 2-byte server frame header; the client's close frame: 2 + 4 (mask), payload 2 + 2.
-    expect(rows.push?.headerBytes).toBe(2 + 6);
+    // WebSocket: the handshake, "GET /ws HTTP/1.1\r\n" (18) + "upgrade: websocket\r\n" (20) +
+    // "sec-websocket-key: …\r\n" (45) + "\r\n" = 85, and "HTTP/1.1 101 Switching Protocols\r\n" (34) +
+    // "Sec-WebSocket-Accept: …\r\n" (52) + "\r\n" = 88; a 2-byte server frame header; the client's
+    // close frame: 2 + 4 (mask), payload 2 + 2.
+    expect(rows.push?.headerBytes).toBe(85 + 88 + 2 + 6);
     expect(rows.push?.payloadBytes).toBe(30 + 4);
   });
 
@@ -299,7 +323,7 @@ describe('helpers', () => {
     expect(row && cellTexts(row, 8)).toEqual([
       '2 of 8',
       '1',
-      '8 B',
+      '181 B',
       '34 B',
       '0.5 ms',
       '0.8 ms',

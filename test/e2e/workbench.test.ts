@@ -4,6 +4,7 @@
  * console and the whole diagram width without sideways page scrolling. Plus what the workbench
  * promises on its own: hubs in the middle, knobs that refuse bad values, switches, a skip link.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -231,6 +232,50 @@ describe('the workbench', () => {
     expect(await wire.locator('tbody code').first().textContent()).toBe('POST /uploads HTTP/1.1');
     expect(await onScreen(page, wire)).toBe(true);
     expect(await onScreen(page, sandbox.locator('.tv-diagram-box'))).toBe(true);
+    await page.close();
+  });
+
+  test('a WebSocket handshake shows its upgrade request and its 101 answer header by header', async () => {
+    const page = await open('patterns/push/', 1280, 800);
+    const sandbox = page.locator('bcp-sandbox').first();
+    await bringIntoView(page, sandbox);
+    await runToEnd(sandbox);
+    const wire = sandbox.getByRole('group', { name: 'Wire view' });
+    const lines = async (): Promise<string[]> => {
+      await wire.locator('tbody code').first().waitFor();
+      return wire.locator('tbody code').allTextContents();
+    };
+    const bytes = async (): Promise<number[]> =>
+      (await wire.locator('tbody td.tv-bytes').allTextContents()).map(Number);
+    await sandbox.locator('.tv-lanes g.tv-ws-open').first().click();
+    const upgrade = await lines();
+    expect(upgrade[0]).toMatch(/^GET \/notifications\?name=\w+ HTTP\/1\.1$/);
+    expect(upgrade).toEqual(
+      expect.arrayContaining([
+        'connection: Upgrade',
+        'upgrade: websocket',
+        'sec-websocket-version: 13',
+      ]),
+    );
+    const key = upgrade.find((line) => line.startsWith('sec-websocket-key: '))?.slice(19) ?? '';
+    expect(Buffer.from(key, 'base64')).toHaveLength(16);
+    // The byte count is the whole head, as the parts add up.
+    const total = Number(await wire.locator('tfoot .tv-total').textContent());
+    expect(total).toBe((await bytes()).reduce((sum, n) => sum + n, 0));
+    expect(total).toBeGreaterThan(150);
+    await sandbox.locator('.tv-lanes g.tv-status-1').first().click();
+    await wire.getByText('HTTP/1.1 101 Switching Protocols').waitFor();
+    // RFC 6455 §4.2.2: the accept value is base64(SHA-1(key + GUID)), for this socket's own key.
+    const accept = createHash('sha1')
+      .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
+    expect(await lines()).toEqual([
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Accept: ${accept}`,
+      '',
+    ]);
     await page.close();
   });
 

@@ -61,6 +61,14 @@ export interface ServingSandbox extends HarnessResult {
   restartHosts(): Promise<void>;
 }
 
+/** node:http's flat `rawHeaders` as name/value pairs, order and case kept. */
+function pairs(rawHeaders: string[]): HeaderList {
+  const headers: HeaderList = [];
+  for (let i = 0; i < rawHeaders.length; i += 2)
+    headers.push([rawHeaders[i] ?? '', rawHeaders[i + 1] ?? '']);
+  return headers;
+}
+
 // Each run imports the sandbox's modules under a new `?sandbox-run=N` query, so module state starts fresh.
 let runCounter = 0;
 
@@ -100,9 +108,7 @@ export async function startSandboxInNode(
   const observer: WireObserver = {
     request({ host, from, method, url, rawHeaders, body }): ExchangeObserver {
       const exchange = `h${++nextHttp}`;
-      const headers: HeaderList = [];
-      for (let i = 0; i < rawHeaders.length; i += 2)
-        headers.push([rawHeaders[i] ?? '', rawHeaders[i + 1] ?? '']);
+      const headers = pairs(rawHeaders);
       record({
         kind: 'request',
         t: now(),
@@ -157,9 +163,11 @@ export async function startSandboxInNode(
         },
       };
     },
-    socket({ host, from, url }): SocketObserver {
+    socket({ host, from, url, rawHeaders, response }): SocketObserver {
       const exchange = `w${++nextWs}`;
-      record({ kind: 'ws-open', t: now(), exchange, from, to: host, url });
+      const t = now();
+      record({ kind: 'ws-open', t, exchange, from, to: host, url, headers: pairs(rawHeaders) });
+      record({ kind: 'response', t, exchange, from: host, to: from, ...response });
       return {
         id: exchange,
         message(direction, data, binary) {

@@ -134,13 +134,26 @@ export function createHostServer(options: {
       socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\nUnsupported upgrade\n');
       return;
     }
-    const wss = webSocketServers.get(server) ?? new WebSocketServer({ noServer: true });
-    webSocketServers.set(server, wss);
+    let wss = webSocketServers.get(server);
+    if (!wss) {
+      wss = new WebSocketServer({ noServer: true });
+      // The 101 response head as `ws` writes it, kept for the trace until the upgrade completes.
+      wss.on('headers', (lines: string[], request: IncomingMessage) =>
+        responseHeads.set(request, lines),
+      );
+      webSocketServers.set(server, wss);
+    }
     wss.handleUpgrade(req, socket, head, (ws: WsSocket) => {
       const from = headerValue(req.rawHeaders, FROM_HEADER) ?? 'external';
       const url = new URL(req.url ?? '/', ownUrl(req));
       url.protocol = 'ws:';
-      const watcher = observer?.socket({ host, from, url: url.href });
+      const watcher = observer?.socket({
+        host,
+        from,
+        url: url.href,
+        rawHeaders: withoutHeader(req.rawHeaders, FROM_HEADER),
+        response: parseResponseHead(responseHeads.get(req) ?? []),
+      });
       let closedByHost = false;
       const peer: SandboxPeer = {
         id: watcher?.id ?? `peer-${++peers}`,
@@ -190,6 +203,25 @@ export function createHostServer(options: {
 }
 
 const webSocketServers = new WeakMap<http.Server, WebSocketServer>();
+const responseHeads = new WeakMap<IncomingMessage, string[]>();
+
+/** `['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', …]` as status, reason and headers. */
+function parseResponseHead(lines: string[]): {
+  status: number;
+  statusText: string;
+  headers: Array<[string, string]>;
+} {
+  const [start = '', ...fields] = lines;
+  const status = /^HTTP\/1\.1 (\d{3}) ?(.*)$/.exec(start);
+  return {
+    status: Number(status?.[1] ?? 101),
+    statusText: status?.[2] ?? 'Switching Protocols',
+    headers: fields.map((field): [string, string] => {
+      const colon = field.indexOf(':');
+      return [field.slice(0, colon), field.slice(colon + 1).trim()];
+    }),
+  };
+}
 const activeResponses = new WeakMap<http.Server, Set<ServerResponse>>();
 
 /**

@@ -35,7 +35,14 @@ export interface WireObserver {
     rawHeaders: string[];
     body: Uint8Array;
   }): ExchangeObserver | undefined;
-  socket(info: { host: string; from: string; url: string }): SocketObserver | undefined;
+  /** A WebSocket opened: its upgrade request's raw headers and the 101 response head the server wrote. */
+  socket(info: {
+    host: string;
+    from: string;
+    url: string;
+    rawHeaders: string[];
+    response: { status: number; statusText: string; headers: Array<[string, string]> };
+  }): SocketObserver | undefined;
 }
 
 /** Which host made a request; the wiring adds it and the server removes it before the handler sees it. */

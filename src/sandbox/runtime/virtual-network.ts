@@ -4,6 +4,7 @@ import { EventSource as FetchEventSource } from 'eventsource';
 import { createCookieJar, type CookieJar } from '../http/cookie-jar';
 import { createSseParser } from '../http/sse-parser';
 import { reasonPhrase } from '../http/reason-phrases';
+import { handshakeHeaders } from '../http/websocket-handshake';
 import {
   clientOrigin,
   type SandboxEnv,
@@ -91,7 +92,9 @@ export class VirtualNetwork {
     this.fetchInterceptor.on('request', ({ request, controller }) =>
       this.handleRequest(request, controller),
     );
-    this.socketInterceptor.on('connection', ({ client }) => this.handleSocket(client));
+    this.socketInterceptor.on('connection', ({ client, info }) =>
+      this.handleSocket(client, info.protocols),
+    );
   }
 
   setLatency(latencyMs: number): void {
@@ -530,13 +533,16 @@ export class VirtualNetwork {
     });
   }
 
-  private handleSocket(client: {
-    socket: WebSocket;
-    url: URL;
-    send(data: string | ArrayBuffer | Blob | ArrayBufferView): void;
-    close(code?: number, reason?: string): void;
-    addEventListener(type: string, listener: (event: Event) => void): void;
-  }): void {
+  private handleSocket(
+    client: {
+      socket: WebSocket;
+      url: URL;
+      send(data: string | ArrayBuffer | Blob | ArrayBufferView): void;
+      close(code?: number, reason?: string): void;
+      addEventListener(type: string, listener: (event: Event) => void): void;
+    },
+    protocols?: string | string[],
+  ): void {
     const from = this.socketOrigin.get(client.socket) ?? 'client';
     const url = new URL(client.url);
     const to = this.hostOf(url);
@@ -576,10 +582,12 @@ export class VirtualNetwork {
       client.close(4000, reason);
     });
 
+    // No handshake crosses the in-page network; host and trace see the one a real socket would carry.
+    const handshake = this.handshake(from, url, protocols);
     const peer: SandboxPeer = {
       id: exchange,
       url,
-      headers: this.handshakeHeaders(from, url),
+      headers: new Headers(handshake.request),
       send: (data) => {
         if (closed) return;
         const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : toBytes(data);
@@ -604,7 +612,17 @@ export class VirtualNetwork {
       },
     };
 
-    record({ kind: 'ws-open', exchange, from, to, url: url.href });
+    record({ kind: 'ws-open', exchange, from, to, url: url.href, headers: handshake.request });
+    const [status, statusText] = [101, reasonPhrase(101)];
+    record({
+      kind: 'response',
+      exchange,
+      from: to,
+      to: from,
+      status,
+      statusText,
+      headers: handshake.response,
+    });
     client.addEventListener('message', (event) => {
       const data = (event as MessageEvent).data as string | ArrayBuffer;
       const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : toBytes(data);
@@ -650,16 +668,17 @@ export class VirtualNetwork {
     }
   }
 
-  /** What a browser puts on a WebSocket handshake that server code reads: Origin and Cookie. */
-  private handshakeHeaders(from: string, url: URL): Headers {
-    const headers = new Headers({ host: url.host, upgrade: 'websocket', connection: 'Upgrade' });
-    if (!this.options.clients.includes(from)) return headers;
-    headers.set('origin', clientOrigin(from));
+  /** The opening handshake of a socket from `from`; a client (a browser) adds Origin and its cookies. */
+  private handshake(
+    from: string,
+    url: URL,
+    protocols: string | string[] | undefined,
+  ): ReturnType<typeof handshakeHeaders> {
+    const offered = typeof protocols === 'string' ? [protocols] : protocols;
+    if (!this.options.clients.includes(from)) return handshakeHeaders({ url, protocols: offered });
     // Cookies are kept per http(s) origin; a ws: URL shares them with its http: twin.
-    const httpUrl = new URL(url.href.replace(/^ws/, 'http'));
-    const cookie = this.jarOf(from).header(httpUrl);
-    if (cookie) headers.set('cookie', cookie);
-    return headers;
+    const cookie = this.jarOf(from).header(new URL(url.href.replace(/^ws/, 'http')));
+    return handshakeHeaders({ url, protocols: offered, origin: clientOrigin(from), cookie });
   }
 
   private jarOf(client: string): CookieJar {

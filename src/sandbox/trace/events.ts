@@ -41,7 +41,15 @@ export type TraceEvent =
       retry?: number;
       comment?: string;
     })
-  | (TraceBase & { kind: 'ws-open'; url: string })
+  | (TraceBase & {
+      kind: 'ws-open';
+      url: string;
+      /**
+       * The opening handshake's request headers (`Upgrade: websocket`, `Sec-WebSocket-Key` …); the
+       * server's `101 Switching Protocols` follows as a `response` event of the same exchange.
+       */
+      headers: HeaderList;
+    })
   | (TraceBase & { kind: 'ws-message'; size: number; preview: string; binary: boolean })
   | (TraceBase & { kind: 'ws-close'; code: number; reason: string })
   | (TraceBase & { kind: 'error'; message: string })

@@ -6,7 +6,7 @@
  * Pure and environment-neutral.
  */
 import type { HeaderList, TraceEvent } from './events';
-import { TraceModel, requestHeadBytes, responseHeadBytes } from './trace-model';
+import { TraceModel, requestHeadBytes, responseHeadBytes, upgradeHeadBytes } from './trace-model';
 
 export interface HarExportMeta {
   /** Sandbox id or title. */
@@ -149,8 +149,10 @@ function wsEntry(model: TraceModel, id: string, start: number): HarEntry {
   const exchange = model.exchanges.get(id);
   if (!exchange) throw new Error(`no exchange ${id}`);
   const events = model.events.filter((event) => event.exchange === id);
-  const open = events.find((event) => event.kind === 'ws-open');
+  const found = events.find((event) => event.kind === 'ws-open');
+  const open = found?.kind === 'ws-open' ? found : undefined;
   const close = events.find((event) => event.kind === 'ws-close');
+  const { response } = exchange;
   const duration = round((exchange.end ?? model.elapsed) - exchange.start);
   const side = (from: string): 'send' | 'receive' =>
     from === exchange.client ? 'send' : 'receive';
@@ -159,23 +161,23 @@ function wsEntry(model: TraceModel, id: string, start: number): HarEntry {
     time: duration,
     request: {
       method: 'GET',
-      url: open?.kind === 'ws-open' ? open.url : '',
+      url: open?.url ?? '',
       httpVersion: 'HTTP/1.1',
       cookies: [],
-      headers: [],
-      queryString: open?.kind === 'ws-open' ? queryString(open.url) : [],
-      headersSize: -1,
+      headers: pairs(open?.headers ?? []),
+      queryString: open ? queryString(open.url) : [],
+      headersSize: open && open.headers.length > 0 ? upgradeHeadBytes(open) : -1,
       bodySize: 0,
     },
     response: {
-      status: 101,
-      statusText: 'Switching Protocols',
+      status: response?.status ?? 101,
+      statusText: response?.statusText ?? 'Switching Protocols',
       httpVersion: 'HTTP/1.1',
       cookies: [],
-      headers: [],
+      headers: pairs(response?.headers ?? []),
       content: { size: 0, mimeType: '' },
       redirectURL: '',
-      headersSize: -1,
+      headersSize: response ? responseHeadBytes(response) : -1,
       bodySize: 0,
     },
     cache: {},

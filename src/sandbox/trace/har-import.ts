@@ -155,10 +155,32 @@ function httpEvents(entry: Json, id: string, at: number, client: string, server:
 
 function wsEvents(entry: Json, id: string, at: number, client: string, server: string): Draft[] {
   const request = isObject(entry.request) ? entry.request : {};
+  const response = isObject(entry.response) ? entry.response : {};
   const base = { exchange: id };
   const out: Draft[] = [
-    { ...base, kind: 'ws-open', t: at, from: client, to: server, url: text(request.url) },
+    {
+      ...base,
+      kind: 'ws-open',
+      t: at,
+      from: client,
+      to: server,
+      url: text(request.url),
+      headers: headerList(request.headers),
+    },
   ];
+  // The handshake's answer, when the HAR has one (DevTools writes 101 with its headers).
+  const status = num(response.status);
+  if (status >= 100 && status <= 999)
+    out.push({
+      ...base,
+      kind: 'response',
+      t: at,
+      from: server,
+      to: client,
+      status,
+      statusText: text(response.statusText),
+      headers: headerList(response.headers),
+    });
   const messages = Array.isArray(entry._webSocketMessages) ? entry._webSocketMessages : [];
   for (const message of messages) {
     if (!isObject(message)) continue;

@@ -119,6 +119,20 @@ const run: TraceEvent[] = [
     from: 'client',
     to: 'server',
     url: 'ws://server.test/chat',
+    headers: [
+      ['upgrade', 'websocket'],
+      ['sec-websocket-key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+    ],
+  },
+  {
+    kind: 'response',
+    t: 10,
+    exchange: 'w1',
+    from: 'server',
+    to: 'client',
+    status: 101,
+    statusText: 'Switching Protocols',
+    headers: [['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=']],
   },
   {
     kind: 'ws-message',
@@ -210,6 +224,16 @@ describe('toHar', () => {
   it('writes WebSocket messages as Chromium does, binary as base64', () => {
     const socket = entry(har.log.entries, 'ws://server.test/chat');
     expect(socket.response.status).toBe(101);
+    // The handshake's headers, sized as HTTP/1.1 puts them on the wire.
+    expect(socket.request.headers).toEqual([
+      { name: 'upgrade', value: 'websocket' },
+      { name: 'sec-websocket-key', value: 'dGhlIHNhbXBsZSBub25jZQ==' },
+    ]);
+    expect(socket.request.headersSize).toBe(20 + 20 + 45 + 2);
+    expect(socket.response.headers).toEqual([
+      { name: 'Sec-WebSocket-Accept', value: 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=' },
+    ]);
+    expect(socket.response.headersSize).toBe(34 + 52 + 2);
     expect(socket._resourceType).toBe('websocket');
     expect(socket._webSocketMessages).toEqual([
       { type: 'send', time: Date.parse(START) / 1000 + 0.011, opcode: 1, data: 'hello' },
@@ -300,6 +324,13 @@ describe('harToTrace', () => {
   it('reads an exported run back into the same exchanges, hosts and messages', () => {
     const imported = harToTrace(entriesOnly());
     expect(imported.hosts).toEqual(['client', 'server']);
+    // The WebSocket entry's headers come back as the handshake: ws-open and its 101 response.
+    const open = imported.events.find((event) => event.kind === 'ws-open');
+    const answer = imported.events.find(
+      (event) => event.kind === 'response' && event.exchange === open?.exchange,
+    );
+    expect(open?.kind === 'ws-open' && open.headers).toHaveLength(2);
+    expect(answer?.kind === 'response' && [answer.status, answer.headers.length]).toEqual([101, 1]);
     expect(imported.startedAt).toBe('2026-12-06T06:00:00.001Z');
     const withoutSse = run.filter((event) => event.kind !== 'sse-event');
     expect(traceSignature(imported.events)).toEqual(traceSignature(withoutSse));

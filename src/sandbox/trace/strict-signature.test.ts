@@ -59,9 +59,33 @@ describe('strictSignature', () => {
     );
     expect(strictSignature(phrase)).not.toEqual(strictSignature(trace));
     const ws = (code: number): TraceEvent[] => [
-      { ...base, exchange: 'w1', kind: 'ws-open', url: 'ws://server/feed' },
+      { ...base, exchange: 'w1', kind: 'ws-open', url: 'ws://server/feed', headers: [] },
       { ...reply, exchange: 'w1', kind: 'ws-close', code, reason: '' },
     ];
     expect(strictSignature(ws(1000))).not.toEqual(strictSignature(ws(4001)));
+  });
+
+  it('compares a WebSocket handshake by header names, not by its random key', () => {
+    const handshake = (key: string, extra: Array<[string, string]> = []): TraceEvent[] => [
+      {
+        ...base,
+        exchange: 'w1',
+        kind: 'ws-open',
+        url: 'ws://server/feed',
+        headers: [['upgrade', 'websocket'], ['sec-websocket-key', key], ...extra],
+      },
+      {
+        ...reply,
+        exchange: 'w1',
+        kind: 'response',
+        status: 101,
+        statusText: 'Switching Protocols',
+        headers: [['Sec-WebSocket-Accept', `${key}=`]],
+      },
+    ];
+    expect(strictSignature(handshake('a'))).toEqual(strictSignature(handshake('b')));
+    expect(strictSignature(handshake('a', [['sec-websocket-protocol', 'chat']]))).not.toEqual(
+      strictSignature(handshake('a')),
+    );
   });
 });

@@ -113,7 +113,8 @@ function describe(event: TraceEvent, exchange: Exchange): string {
         .filter(Boolean)
         .join(' ')})`;
     case 'ws-open':
-      return `${event.from} ⇄ ${event.to} WebSocket ${requestTarget(event.url)}`;
+      // Names only: Sec-WebSocket-Key (and so the 101's Sec-WebSocket-Accept) is random per socket.
+      return `${event.from} ⇄ ${event.to} WebSocket ${requestTarget(event.url)} [${names(event.headers, true)}]`;
     case 'ws-message':
       return `${up}${event.binary ? 'binary' : 'text'}`;
     case 'ws-close':

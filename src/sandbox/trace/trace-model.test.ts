@@ -259,6 +259,21 @@ describe('SSE and WebSocket wire forms', () => {
         from: 'alice',
         to: 'server',
         url: 'ws://server.test/chat',
+        headers: [
+          ['host', 'server.test'],
+          ['upgrade', 'websocket'],
+          ['sec-websocket-key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+        ],
+      },
+      {
+        kind: 'response',
+        t: 1,
+        exchange: 'w1',
+        from: 'server',
+        to: 'alice',
+        status: 101,
+        statusText: 'Switching Protocols',
+        headers: [['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=']],
       },
       {
         kind: 'ws-message',
@@ -290,14 +305,32 @@ describe('SSE and WebSocket wire forms', () => {
         reason: 'done',
       },
     ]);
-    expect(wireAt(model, 1).parts.map((part) => part.bytes)).toEqual([6, 2]);
-    expect(at(wireAt(model, 1).parts, 0).text).toContain('opcode=0x1 text MASK=1');
-    expect(wireAt(model, 2).parts.map((part) => part.bytes)).toEqual([4, 200]);
+    // The opening handshake, header by header: "GET /chat HTTP/1.1\r\n" (20), "host: server.test\r\n"
+    // (19), "upgrade: websocket\r\n" (20), "sec-websocket-key: …\r\n" (45), "\r\n".
+    const upgrade = wireAt(model, 0);
+    expect(upgrade.parts.map((part) => part.text)).toEqual([
+      'GET /chat HTTP/1.1',
+      'host: server.test',
+      'upgrade: websocket',
+      'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==',
+      '',
+    ]);
+    expect(upgrade.total).toBe(20 + 19 + 20 + 45 + 2);
+    expect(model.messages[0]?.bytes).toBe(upgrade.total);
+    // The 101: "HTTP/1.1 101 Switching Protocols\r\n" (34), the accept line (52), "\r\n"; the socket stays open.
+    expect(model.messages[1]?.label).toBe('101 Switching Protocols');
+    expect(wireAt(model, 1).total).toBe(34 + 52 + 2);
+    expect(model.exchanges.get('w1')?.state).toBe('done');
+    expect(wireAt(model, 2).parts.map((part) => part.bytes)).toEqual([6, 2]);
+    expect(at(wireAt(model, 2).parts, 0).text).toContain('opcode=0x1 text MASK=1');
+    expect(wireAt(model, 3).parts.map((part) => part.bytes)).toEqual([4, 200]);
     // Close: 2-byte code + "done", masked: 2 + 4 header, 6 payload.
-    expect(wireAt(model, 3).total).toBe(12);
+    expect(wireAt(model, 4).total).toBe(12);
     const alice = hostOf(model, 'alice');
-    expect(alice.sent).toEqual({ headers: 6 + 6, body: 2 + 6 });
-    expect(alice.received).toEqual({ headers: 4, body: 200 });
+    expect(alice.sent).toEqual({ headers: 106 + 6 + 6, body: 2 + 6 });
+    expect(alice.received).toEqual({ headers: 88 + 4, body: 200 });
+    expect(alice.requestsSent).toBe(1);
+    expect(alice.responsesReceived).toEqual([1, 0, 0, 0, 0]);
     expect(alice.openNow).toBe(0);
     expect(alice.openPeak).toBe(1);
   });
@@ -347,6 +380,7 @@ describe('traceSignature', () => {
         from: 'alice',
         to: 'server',
         url: 'ws://127.0.0.1:4000/chat',
+        headers: [],
       },
       {
         kind: 'ws-message',

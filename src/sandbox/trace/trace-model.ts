@@ -11,6 +11,7 @@ import {
   requestTarget,
   requestHeadBytes,
   responseHeadBytes,
+  upgradeHeadBytes,
   chunkFraming,
   LAST_CHUNK_BYTES,
   wsFrameHeaderBytes,
@@ -214,6 +215,8 @@ export class TraceModel {
     if (exchange) {
       exchange.response = event;
       exchange.responseMessage = message.index;
+      // A WebSocket's 101 switches protocols: the connection stays open for frames, no body follows.
+      if (exchange.protocol === 'ws') return;
       exchange.chunked = /chunked/i.test(header(event.headers, 'transfer-encoding') ?? '');
       exchange.sse = /^text\/event-stream/i.test(header(event.headers, 'content-type') ?? '');
       exchange.state = 'streaming';
@@ -321,6 +324,11 @@ export class TraceModel {
 
   private foldWsOpen(event: Extract<TraceEvent, { kind: 'ws-open' }>): void {
     this.newExchange(event.exchange, 'ws', event.from, event.to, event.t);
+    // The opening handshake is an HTTP request (RFC 6455 §4.1); its 101 answer is a response event.
+    const head = upgradeHeadBytes(event);
+    this.host(event.from).requestsSent += 1;
+    this.host(event.to).requestsReceived += 1;
+    this.count(event.from, event.to, head, 0);
     this.push({
       kind: 'ws-open',
       exchange: event.exchange,
@@ -328,7 +336,7 @@ export class TraceModel {
       to: event.to,
       t: event.t,
       label: `WebSocket ${requestTarget(event.url)}`,
-      bytes: 0,
+      bytes: head,
       events: [event],
     });
     return;
@@ -417,6 +425,7 @@ export {
   requestHeadBytes,
   requestTarget,
   responseHeadBytes,
+  upgradeHeadBytes,
   utf8Length,
   wsFrameHeaderBytes,
 } from './wire-bytes';

@@ -19,7 +19,7 @@ const valid: TraceEvent[] = [
   { ...base, kind: 'body-chunk', size: 2, preview: 'hi' },
   { ...base, kind: 'body-end', size: 2 },
   { ...base, kind: 'sse-event', id: '1', event: 'tick', data: 'x', retry: 1000, comment: 'c' },
-  { ...base, kind: 'ws-open', url: 'ws://server.test/' },
+  { ...base, kind: 'ws-open', url: 'ws://server.test/', headers: [] },
   { ...base, kind: 'ws-message', size: 1, preview: 'x', binary: false },
   { ...base, kind: 'ws-close', code: 1000, reason: '' },
   { ...base, kind: 'error', message: 'server threw: boom' },

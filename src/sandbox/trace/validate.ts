@@ -69,7 +69,7 @@ const KIND_FIELDS: Record<TraceKind, (event: Fields) => boolean> = {
     isOptionalText(event.event) &&
     isOptionalText(event.comment) &&
     (event.retry === undefined || isSize(event.retry)),
-  'ws-open': (event) => isText(event.url),
+  'ws-open': (event) => isText(event.url) && isHeaderList(event.headers),
   'ws-message': (event) =>
     isSize(event.size) && isPreview(event.preview) && typeof event.binary === 'boolean',
   'ws-close': (event) =>

@@ -44,6 +44,13 @@ export function requestHeadBytes(event: Extract<TraceEvent, { kind: 'request' }>
   );
 }
 
+/** A WebSocket opening handshake's request: `GET /feed HTTP/1.1\r\n` + headers + `\r\n`. */
+export function upgradeHeadBytes(event: Extract<TraceEvent, { kind: 'ws-open' }>): number {
+  return (
+    utf8Length(`GET ${requestTarget(event.url)} HTTP/1.1`) + 2 + headerBytes(event.headers) + 2
+  );
+}
+
 /** `HTTP/1.1 201 Created\r\n` + headers + `\r\n`. */
 export function responseHeadBytes(event: Extract<TraceEvent, { kind: 'response' }>): number {
   return utf8Length(statusLine(event)) + 2 + headerBytes(event.headers) + 2;

@@ -145,9 +145,15 @@ export function wireForm(model: TraceModel, index: number): WireForm | undefined
     }
     case 'ws-open':
       return finish(
-        'WebSocket opening handshake',
-        [line('start-line', `GET ${requestTarget(first.url)} HTTP/1.1`)],
-        'The handshake (Upgrade: websocket, then 101 Switching Protocols) is not recorded header by header.',
+        'WebSocket opening handshake (RFC 6455)',
+        [
+          line('start-line', `GET ${requestTarget(first.url)} HTTP/1.1`),
+          ...headerParts(first.headers),
+          line('blank', ''),
+        ],
+        first.headers.length === 0
+          ? 'This trace did not record the handshake header by header.'
+          : 'The server answers 101 Switching Protocols; from then on the connection carries frames.',
       );
     case 'error':
       return finish(

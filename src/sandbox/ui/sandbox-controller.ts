@@ -4,11 +4,17 @@
  */
 import type { Exercise, ExerciseRun } from '../runtime/exercise';
 import type { ConsoleEntry } from '../runtime/protocol';
-import { SandboxRunner, type RunCode, type RunHandle } from '../runtime/runner-client';
+import {
+  SandboxRunner,
+  type RunCode,
+  type RunHandle,
+  type RunHandlers,
+} from '../runtime/runner-client';
 import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
 import { ConsoleView } from './console-view';
-import { clearEdit, loadEdit, saveEdit } from './edit-storage';
+import { clearEdit, saveEdit } from './edit-storage';
+import { offerReset, restoreSavedEdits, type EditHost } from './edit-dialogs';
 import { showVerdicts } from './exercise-verdicts';
 import type { CodeEditor } from './editor';
 import { KnobInputs } from './knob-inputs';
@@ -82,7 +88,7 @@ export class SandboxController {
         this.current?.control({ kind: fault.kind, host: fault.host }),
       );
     }
-    this.restoreEdits();
+    restoreSavedEdits(this.editHost());
     this.share = new ShareSession(root, {
       id: data.id,
       originals: data.files,
@@ -131,51 +137,6 @@ export class SandboxController {
 
   private notice(text: string, actions: NoticeAction[] = []): HTMLButtonElement | undefined {
     return showNotice(this.el<HTMLElement>('[data-notice]'), text, actions);
-  }
-
-  /** Brings back saved edits without running them; asks when the chapter's code changed since. */
-  private restoreEdits(): void {
-    const restored: string[] = [];
-    const outdated: Array<{ file: string; code: string }> = [];
-    for (const file of this.data.manifest.files) {
-      const edit = loadEdit(this.data.id, file);
-      if (!edit || edit.code === this.data.files[file]) continue;
-      if (edit.originalHash === this.data.hashes[file]) {
-        this.texts[file] = edit.code;
-        restored.push(file);
-      } else {
-        outdated.push({ file, code: edit.code });
-      }
-    }
-    for (const file of restored) void this.showEditor(file, false);
-    this.markEdited();
-    if (outdated.length > 0) {
-      const names = outdated.map((entry) => entry.file).join(', ');
-      this.notice(
-        `This chapter's code changed since you edited ${names}. Keep your version or take the new one?`,
-        [
-          {
-            label: 'Keep my edits',
-            run: () => {
-              for (const { file, code } of outdated) {
-                this.texts[file] = code;
-                this.persist(file);
-                void this.showEditor(file, false).then(() => this.editors.get(file)?.setText(code));
-              }
-              this.markEdited();
-            },
-          },
-          {
-            label: 'Use the new code',
-            run: () => outdated.forEach(({ file }) => clearEdit(this.data.id, file)),
-          },
-        ],
-      );
-    } else if (restored.length > 0) {
-      this.notice(
-        `Restored your edits to ${restored.join(', ')}. They run when you press Run; Reset brings back the original.`,
-      );
-    }
   }
 
   private markEdited(): void {
@@ -291,50 +252,56 @@ export class SandboxController {
       this.data.manifest,
       files,
       { latencyMs: this.knobs.latency(), params: knobs.params },
-      {
-        onStarted: () => this.isCurrent(handle) && this.setStatus('running', 'Running…'),
-        onConsole: (entries) => {
-          if (!this.isCurrent(handle)) return;
-          this.consoleView.add(entries);
-          this.runLog.logs.push(...entries);
-          this.emit('sandbox:console', { entries });
-        },
-        onDropped: (count) => this.isCurrent(handle) && this.consoleView.dropped(count),
-        onTrace: (events) => {
-          if (!this.isCurrent(handle)) return;
-          this.traceView.add(events);
-          this.runLog.trace.push(...events);
-          this.emit('sandbox:trace', { events });
-        },
-        onFinished: (ok) => {
-          if (!this.isCurrent(handle)) return;
-          this.current = undefined;
-          this.traceView.finish();
-          this.emit('sandbox:end', { ok, killed: false });
-          void this.checkExercises({ ok, ...this.runLog });
-          const elapsed = Math.round(performance.now() - this.startedAt);
-          this.setStatus(
-            ok ? 'finished' : 'failed',
-            ok ? `Finished in ${elapsed} ms` : `Ended with an error after ${elapsed} ms`,
-          );
-        },
-        onKilled: (reason, cause) => {
-          if (!this.isCurrent(handle)) return;
-          this.current = undefined;
-          this.traceView.finish();
-          this.emit('sandbox:end', { ok: false, killed: true });
-          void this.checkExercises({ ok: false, ...this.runLog });
-          const byReader = cause === 'stop';
-          this.consoleView.system(
-            byReader ? 'Stopped. Everything this run started has ended.' : reason,
-            byReader ? 'info' : 'error',
-          );
-          this.setStatus('stopped', byReader ? 'Stopped' : 'Stopped by the sandbox');
-        },
-      },
+      // What a run reports once another run (or none) is current is ignored.
+      this.runHandlers(() => this.isCurrent(handle)),
       code,
     );
     this.current = handle;
+  }
+
+  /** What the page does with what a run reports; `mine` says whether that run is still current. */
+  private runHandlers(mine: () => boolean): RunHandlers {
+    return {
+      onStarted: () => mine() && this.setStatus('running', 'Running…'),
+      onConsole: (entries) => {
+        if (!mine()) return;
+        this.consoleView.add(entries);
+        this.runLog.logs.push(...entries);
+        this.emit('sandbox:console', { entries });
+      },
+      onDropped: (count) => mine() && this.consoleView.dropped(count),
+      onTrace: (events) => {
+        if (!mine()) return;
+        this.traceView.add(events);
+        this.runLog.trace.push(...events);
+        this.emit('sandbox:trace', { events });
+      },
+      onFinished: (ok) => {
+        if (!mine()) return;
+        this.current = undefined;
+        this.traceView.finish();
+        this.emit('sandbox:end', { ok, killed: false });
+        void this.checkExercises({ ok, ...this.runLog });
+        const elapsed = Math.round(performance.now() - this.startedAt);
+        this.setStatus(
+          ok ? 'finished' : 'failed',
+          ok ? `Finished in ${elapsed} ms` : `Ended with an error after ${elapsed} ms`,
+        );
+      },
+      onKilled: (reason, cause) => {
+        if (!mine()) return;
+        this.current = undefined;
+        this.traceView.finish();
+        this.emit('sandbox:end', { ok: false, killed: true });
+        void this.checkExercises({ ok: false, ...this.runLog });
+        const byReader = cause === 'stop';
+        this.consoleView.system(
+          byReader ? 'Stopped. Everything this run started has ended.' : reason,
+          byReader ? 'info' : 'error',
+        );
+        this.setStatus('stopped', byReader ? 'Stopped' : 'Stopped by the sandbox');
+      },
+    };
   }
 
   /**
@@ -387,54 +354,30 @@ export class SandboxController {
       this.stop();
       return this.share.leave();
     }
-    const editedFiles = this.data.manifest.files.filter(
-      (file) => this.texts[file] !== this.data.files[file],
-    );
-    if (editedFiles.length === 0) {
-      this.notice('Nothing to reset: every file is as the chapter ships it.');
-      return;
-    }
     const shown = this.root.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
       ?.dataset.file;
-    const actions: Array<{ label: string; run(): void }> = [];
-    if (shown && editedFiles.includes(shown)) {
-      actions.push({ label: `Reset ${shown}`, run: () => this.restore([shown]) });
-    }
-    if (editedFiles.length > 1 || !actions.length) {
-      actions.push({
-        label: `Reset ${editedFiles.length === 1 ? editedFiles[0] : `all ${editedFiles.length} edited files`}`,
-        run: () => this.restore(editedFiles),
-      });
-    }
-    actions.push({ label: 'Cancel', run: () => undefined });
-    this.notice(
-      `Reset to the chapter's code? Edited: ${editedFiles.join(', ')}.`,
-      actions,
-    )?.focus();
+    offerReset(this.editHost(), shown);
   }
 
-  /** Restores `files` to the chapter's code and offers to undo it. */
-  private restore(files: string[]): void {
-    this.stop();
-    const before = Object.fromEntries(files.map((file) => [file, this.texts[file] ?? '']));
-    const put = (file: string, text: string): void => {
-      this.texts[file] = text;
-      this.persist(file);
-      this.editors.get(file)?.setText(text);
+  /** This sandbox as the edit dialogs see it (edit-dialogs.ts). */
+  private editHost(): EditHost {
+    return {
+      id: this.data.id,
+      files: this.data.manifest.files,
+      originals: this.data.files,
+      hashes: this.data.hashes,
+      texts: this.texts,
+      showText: (file, text) =>
+        void this.showEditor(file, false).then(() => {
+          if (text !== undefined) this.editors.get(file)?.setText(text);
+        }),
+      setText: (file, text) => this.editors.get(file)?.setText(text),
+      persist: (file) => this.persist(file),
+      markEdited: () => this.markEdited(),
+      notice: (text, actions) => this.notice(text, actions),
+      status: (text) => (this.el<HTMLElement>('[data-status]').textContent = text),
+      stop: () => this.stop(),
     };
-    for (const file of files) put(file, this.data.files[file] ?? '');
-    this.markEdited();
-    this.el<HTMLElement>('[data-status]').textContent = 'Restored the original code';
-    this.notice(`Restored the chapter's ${files.join(', ')}.`, [
-      {
-        label: 'Undo',
-        run: () => {
-          for (const [file, text] of Object.entries(before)) put(file, text);
-          this.markEdited();
-          this.el<HTMLElement>('[data-status]').textContent = 'Your edits are back';
-        },
-      },
-    ])?.focus();
   }
 
   async openInStackblitz(): Promise<void> {

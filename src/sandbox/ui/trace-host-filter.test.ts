@@ -75,7 +75,10 @@ describe('filterDiagram', () => {
   it('draws a fold as a note naming its first message, and rows by their index in the run', () => {
     const view = filterDiagram(model, new Set(['audit']));
     const svg = toSvgString(
-      renderDiagram(view, { folds: view.folds, selected: 6, gutter: 0, lane: 100 }),
+      renderDiagram(
+        { ...view, exchanges: view.exchanges.values() },
+        { folds: view.folds, selected: 6, gutter: 0, lane: 100 },
+      ),
     );
     expect(svg).toContain('⋯ 4 messages with hidden hosts');
     expect(svg).toMatch(/class="tv-row tv-fold" data-index="2"/);

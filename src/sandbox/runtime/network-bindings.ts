@@ -1,0 +1,147 @@
+/**
+ * What reader code sees instead of the browser's networking globals: a `fetch`, `WebSocket`,
+ * `EventSource` and `Response` that mark who sent each request, and carry across the in-page network
+ * what browsers forbid code to set or read (Cookie on a request, Set-Cookie on a response) when the
+ * code plays a server.
+ */
+import { EventSource as FetchEventSource } from 'eventsource';
+
+/** Internal marker: which host sent a request. Stripped before anything sees the request. */
+export const FROM_HEADER = 'x-sandbox-from';
+/**
+ * Internal carriers for what browsers forbid code to set or read (Cookie on a Request, Set-Cookie on
+ * a Response). Hosts are servers, not browsers: they may forward cookies and must see Set-Cookie.
+ */
+export const COOKIE_HEADER = 'x-sandbox-cookie';
+export const SET_COOKIE_HEADER = 'x-sandbox-set-cookie';
+export const INTERNAL_HEADERS = new Set([FROM_HEADER, COOKIE_HEADER, SET_COOKIE_HEADER]);
+
+/** What one host's code sees instead of the browser's networking globals. */
+export interface NetworkBindings {
+  fetch: typeof fetch;
+  WebSocket: typeof WebSocket;
+  EventSource: typeof EventSource;
+  Response: typeof Response;
+}
+
+/** What a sandbox Response saw when code made it: what a browser would hide. */
+export interface MadeResponse {
+  setCookies: string[];
+  streaming: boolean;
+}
+
+/**
+ * A Response class that remembers, in `made`, what a browser would hide: `Set-Cookie` (a forbidden
+ * response header in constructed responses) and whether the body is a stream (sent chunked) or fixed
+ * (Content-Length).
+ */
+export function sandboxResponseClass(made: WeakMap<Response, MadeResponse>): typeof Response {
+  class SandboxResponse extends Response {
+    constructor(body?: BodyInit | null, init?: ResponseInit) {
+      super(body, init);
+      made.set(this, {
+        setCookies: new Headers(init?.headers).getSetCookie(),
+        streaming: body instanceof ReadableStream,
+      });
+    }
+    static override json(data: unknown, init?: ResponseInit): Response {
+      const headers = new Headers(init?.headers);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      return new SandboxResponse(JSON.stringify(data), { ...init, headers });
+    }
+    static override redirect(url: string | URL, status = 302): Response {
+      return new SandboxResponse(null, { status, headers: { location: String(url) } });
+    }
+  }
+  return SandboxResponse;
+}
+
+/**
+ * Networking globals for code running as `from`: requests it makes are traced as sent by it, and
+ * each WebSocket it opens is remembered in `socketOrigin` so the network knows who opened it.
+ */
+export function networkBindings(options: {
+  from: string;
+  /** A host plays a server: it may send Cookie and read Set-Cookie, which a browser may not. */
+  isHost: boolean;
+  socketOrigin: WeakMap<object, string>;
+  made: WeakMap<Response, MadeResponse>;
+}): NetworkBindings {
+  const { from, isHost, socketOrigin } = options;
+  const boundFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    // Read Cookie before the Request constructor drops it (hosts only: a browser forbids it).
+    const cookie = isHost
+      ? new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get(
+          'cookie',
+        )
+      : null;
+    const request = new Request(input, init);
+    request.headers.set(FROM_HEADER, from);
+    if (cookie) request.headers.set(COOKIE_HEADER, cookie);
+    const response = await globalThis.fetch(request);
+    const carried = response.headers.get(SET_COOKIE_HEADER);
+    return isHost && carried ? withSetCookies(response, JSON.parse(carried) as string[]) : response;
+  }) as typeof fetch;
+  const BaseSocket = globalThis.WebSocket;
+  class SandboxWebSocket extends BaseSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      socketOrigin.set(this, from);
+    }
+  }
+  class SandboxEventSource extends FetchEventSource {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(url, { ...init, fetch: boundFetch });
+    }
+  }
+  return {
+    fetch: boundFetch,
+    WebSocket: SandboxWebSocket,
+    EventSource: SandboxEventSource as unknown as typeof EventSource,
+    Response: sandboxResponseClass(options.made),
+  };
+}
+
+/** The Cookie header a host's code set on a request, carried past the Request constructor. */
+export function carriedCookie(request: Request): string | null {
+  return request.headers.get(COOKIE_HEADER);
+}
+
+/**
+ * The headers a request puts on the wire, in the order HTTP/1.1 clients usually send them: Host
+ * first, the code's own headers without the internal carriers, then Cookie and Content-Length.
+ */
+export function wireRequestHeaders(
+  incoming: Request,
+  url: URL,
+  cookie: string | null | undefined,
+  body: Uint8Array | null,
+): Headers {
+  const headers = new Headers();
+  headers.set('host', url.host);
+  for (const [name, value] of incoming.headers)
+    if (!INTERNAL_HEADERS.has(name)) headers.append(name, value);
+  if (cookie) headers.set('cookie', cookie);
+  if (body) headers.set('content-length', String(body.byteLength));
+  return headers;
+}
+
+/** A fetched Response whose headers show its Set-Cookie lines, as server-side fetch does. */
+function withSetCookies(response: Response, lines: string[]): Response {
+  const headers = new Headers();
+  for (const [name, value] of response.headers) {
+    if (name !== SET_COOKIE_HEADER) headers.append(name, value);
+  }
+  for (const line of lines) headers.append('set-cookie', line);
+  const copy = new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+  });
+  // Response construction drops Set-Cookie; a free-standing Headers object keeps it.
+  Object.defineProperties(copy, {
+    headers: { value: headers },
+    url: { value: response.url },
+    redirected: { value: response.redirected },
+  });
+  return copy;
+}

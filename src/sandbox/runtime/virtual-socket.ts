@@ -1,0 +1,139 @@
+/**
+ * One WebSocket across the in-page network: the host's hooks get a peer, every frame and close is
+ * traced, and each direction is delayed by the added latency in order. The network decides where a
+ * socket goes and which handshake it carries; this module runs the connection from then on.
+ */
+import type { SandboxEnv, SandboxPeer, SandboxWebSocketHooks } from '../contract/sandbox';
+import { reasonPhrase } from '../http/reason-phrases';
+import { bodyPreview, type HeaderList } from '../trace/events';
+import type { TraceDraft } from './network-types';
+
+/** The client end as MSW's WebSocket interceptor hands it over. */
+export interface InterceptedSocket {
+  socket: WebSocket;
+  url: URL;
+  send(data: string | ArrayBuffer | Blob | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+}
+
+/** Everything one connection needs from the network that routed it. */
+export interface SocketLink {
+  client: InterceptedSocket;
+  exchange: string;
+  from: string;
+  to: string;
+  url: URL;
+  hooks: SandboxWebSocketHooks;
+  handshake: { request: HeaderList; response: HeaderList };
+  env: SandboxEnv;
+  record(event: TraceDraft): void;
+  /** Reports an exception thrown by the host's hooks. */
+  reportError(error: unknown): void;
+  /** The added latency per hop now (the reader may change it mid-run). */
+  latencyMs(): number;
+  /** Registers how to cut this socket when an end is dropped; returns the way to unregister. */
+  trackOpen(cut: (reason: string) => void): () => void;
+}
+
+/** Opens the connection: traces the handshake, wires both directions, and runs the host's open hook. */
+export function connectVirtualSocket(link: SocketLink): void {
+  const { client, exchange, from, to, url, hooks, handshake, env, record } = link;
+  /** The host or the client asked to close: no new messages. */
+  let closed = false;
+  /** The connection is down: nothing queued is delivered any more. */
+  let gone = false;
+  let lastDue = { up: 0, down: 0 };
+  const later = (direction: 'up' | 'down', action: () => void): void => {
+    const due = Math.max(lastDue[direction], performance.now() + link.latencyMs());
+    lastDue = { ...lastDue, [direction]: due };
+    setTimeout(action, Math.max(0, due - performance.now()));
+  };
+  /** Runs a host hook; what it throws, now or later, is reported as the host's error. */
+  const callHook = (hook: () => unknown): void => {
+    try {
+      const result = hook();
+      if (result instanceof Promise) result.catch(link.reportError);
+    } catch (error) {
+      link.reportError(error);
+    }
+  };
+  const traceFrame = (sender: string, receiver: string, data: unknown): void => {
+    const text = typeof data === 'string' ? data : undefined;
+    const bytes = text === undefined ? toBytes(data) : new TextEncoder().encode(text);
+    record({
+      kind: 'ws-message',
+      exchange,
+      from: sender,
+      to: receiver,
+      size: bytes.byteLength,
+      preview: bodyPreview(text ?? bytes),
+      binary: text === undefined,
+    });
+  };
+  const untrack = link.trackOpen((reason) => {
+    if (gone) return;
+    closed = true;
+    gone = true;
+    untrack();
+    record({ kind: 'ws-close', exchange, from: to, to: from, code: 1006, reason });
+    client.close(4000, reason);
+  });
+
+  const peer: SandboxPeer = {
+    id: exchange,
+    url,
+    headers: new Headers(handshake.request),
+    send: (data) => {
+      if (closed) return;
+      traceFrame(to, from, data);
+      // Delivered unless the connection itself is gone: a send just before close() still arrives.
+      later('down', () => !gone && client.send(data));
+    },
+    close: (code = 1000, reason = '') => {
+      if (closed) return;
+      closed = true;
+      untrack();
+      record({ kind: 'ws-close', exchange, from: to, to: from, code, reason });
+      later('down', () => client.close(code, reason));
+    },
+  };
+
+  record({ kind: 'ws-open', exchange, from, to, url: url.href, headers: handshake.request });
+  record({
+    kind: 'response',
+    exchange,
+    from: to,
+    to: from,
+    status: 101,
+    statusText: reasonPhrase(101),
+    headers: handshake.response,
+  });
+  client.addEventListener('message', (event) => {
+    const data = (event as MessageEvent).data as string | ArrayBuffer;
+    traceFrame(from, to, data);
+    later('up', () => callHook(() => hooks.message?.(peer, data, env)));
+  });
+  client.addEventListener('close', (event) => {
+    if (gone) return;
+    gone = true;
+    const { code, reason } = event as CloseEvent;
+    if (!closed) {
+      closed = true;
+      untrack();
+      record({ kind: 'ws-close', exchange, from, to, code, reason });
+    }
+    // As on a real server, the close hook runs whichever side closed.
+    later('up', () => callHook(() => hooks.close?.(peer, code, reason, env)));
+  });
+  callHook(() => hooks.open?.(peer, env));
+}
+
+/** The bytes of a message as sent: binary views and buffers as they are (a Blob is not traced). */
+export function toBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(0);
+}

@@ -6,7 +6,8 @@
  * Pure and environment-neutral.
  */
 import type { HeaderList, TraceEvent } from './events';
-import { TraceModel, requestHeadBytes, responseHeadBytes, upgradeHeadBytes } from './trace-model';
+import { TraceModel } from './trace-model';
+import { requestHeadBytes, responseHeadBytes, upgradeHeadBytes } from './wire-bytes';
 
 export interface HarExportMeta {
   /** Sandbox id or title. */

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from './events';
-import {
-  TraceModel,
-  describeMessage,
-  traceSignature,
-  utf8Length,
-  wireForm,
-  wsFrameHeaderBytes,
-  type HostCounters,
-  type WireForm,
-} from './trace-model';
+import type { HostCounters, WireForm } from './model-types';
+import { TraceModel, describeMessage, traceSignature, wireForm } from './trace-model';
+import { utf8Length, wsFrameHeaderBytes } from './wire-bytes';
 
 /** Element `i`, or a failed test that says which one was missing. */
 function at<T>(list: readonly T[], i: number): T {

@@ -407,27 +407,6 @@ export class TraceModel {
   }
 }
 
-export type {
-  MessageKind,
-  TraceMessage,
-  ExchangeState,
-  TraceExchange,
-  ByteSplit,
-  HostCounters,
-  WirePart,
-  WireForm,
-} from './model-types';
-export {
-  chunkFraming,
-  GROUP_MS,
-  headerBytes,
-  LAST_CHUNK_BYTES,
-  requestHeadBytes,
-  requestTarget,
-  responseHeadBytes,
-  upgradeHeadBytes,
-  utf8Length,
-  wsFrameHeaderBytes,
-} from './wire-bytes';
+// The trace library's entry points beside the model: what a message looks like, and a run's signature.
 export { describeMessage, wireForm } from './wire-form';
 export { traceSignature } from './signature';

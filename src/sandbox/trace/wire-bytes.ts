@@ -34,26 +34,24 @@ export function headerBytes(headers: HeaderList): number {
   return total;
 }
 
+/** A message head: its start line, its header lines and the blank line, each ending in CRLF. */
+function headBytes(startLine: string, headers: HeaderList): number {
+  return utf8Length(startLine) + 2 + headerBytes(headers) + 2;
+}
+
 /** `POST /uploads HTTP/1.1\r\n` + headers + `\r\n`. */
 export function requestHeadBytes(event: Extract<TraceEvent, { kind: 'request' }>): number {
-  return (
-    utf8Length(`${event.method} ${requestTarget(event.url)} HTTP/1.1`) +
-    2 +
-    headerBytes(event.headers) +
-    2
-  );
+  return headBytes(`${event.method} ${requestTarget(event.url)} HTTP/1.1`, event.headers);
 }
 
 /** A WebSocket opening handshake's request: `GET /feed HTTP/1.1\r\n` + headers + `\r\n`. */
 export function upgradeHeadBytes(event: Extract<TraceEvent, { kind: 'ws-open' }>): number {
-  return (
-    utf8Length(`GET ${requestTarget(event.url)} HTTP/1.1`) + 2 + headerBytes(event.headers) + 2
-  );
+  return headBytes(`GET ${requestTarget(event.url)} HTTP/1.1`, event.headers);
 }
 
 /** `HTTP/1.1 201 Created\r\n` + headers + `\r\n`. */
 export function responseHeadBytes(event: Extract<TraceEvent, { kind: 'response' }>): number {
-  return utf8Length(statusLine(event)) + 2 + headerBytes(event.headers) + 2;
+  return headBytes(statusLine(event), event.headers);
 }
 
 export function statusLine(event: Extract<TraceEvent, { kind: 'response' }>): string {

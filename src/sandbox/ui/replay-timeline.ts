@@ -8,7 +8,8 @@
  * folds only the events in between; a jump starts from a copy of the nearest checkpoint (one every
  * CHECKPOINT events, made on first need), so 10,000 events stay responsive while scrubbing.
  */
-import { TraceModel, type HostCounters } from '../trace/trace-model';
+import type { HostCounters } from '../trace/model-types';
+import { TraceModel } from '../trace/trace-model';
 
 /** Events between checkpoints: a jump folds at most this many after copying one. */
 export const CHECKPOINT = 500;

@@ -2,12 +2,8 @@
  * The parts of the traffic view that are tables: the wire form of one message (the details pane)
  * and the counters per host. Every piece of event data reaches the DOM through textContent.
  */
-import {
-  describeMessage,
-  wireForm,
-  type HostCounters,
-  type TraceModel,
-} from '../trace/trace-model';
+import type { HostCounters } from '../trace/model-types';
+import { describeMessage, wireForm, type TraceModel } from '../trace/trace-model';
 
 /** Creates an element with attributes and children (text children become text nodes). */
 export function h<K extends keyof HTMLElementTagNameMap>(

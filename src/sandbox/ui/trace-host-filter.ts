@@ -4,7 +4,7 @@
  * order of what is left still reads as a story. Pure: the diagram pane draws the result as it would a
  * whole model, rows in their new positions, each row still naming its message by its index in the run.
  */
-import type { TraceExchange, TraceMessage } from '../trace/trace-model';
+import type { TraceExchange, TraceMessage } from '../trace/model-types';
 
 /** What the diagram pane reads of a trace model. */
 export interface DiagramModel {

@@ -4,7 +4,8 @@
  * string at build time ({@link toSvgString}) or DOM nodes in the page (trace-view.ts), so event text
  * is never parsed as markup. Colours come from classes styled in trace-view.css.
  */
-import { describeMessage, type TraceExchange, type TraceMessage } from '../trace/trace-model';
+import type { TraceExchange, TraceMessage } from '../trace/model-types';
+import { describeMessage } from '../trace/trace-model';
 import { foldLabel } from './trace-host-filter';
 
 /** An SVG element: tag, attributes, children, or text content. */

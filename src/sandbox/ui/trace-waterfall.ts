@@ -6,7 +6,7 @@
  * "http2 → server" shows 30 streams side by side. Pure: it returns an element tree like trace-svg.ts.
  */
 import type { HeaderList, TraceEvent } from '../trace/events';
-import type { TraceExchange } from '../trace/trace-model';
+import type { TraceExchange } from '../trace/model-types';
 import type { SvgNode } from './trace-svg';
 
 /** One exchange drawn as a bar. */

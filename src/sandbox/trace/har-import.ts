@@ -282,7 +282,29 @@ function embeddedTrace(log: Json, startedAt: string): ImportedTrace | string | u
  */
 export function harToTrace(source: string): ImportedTrace {
   const log = parse(source);
-  const entries = log.entries as unknown[];
+  const started = firstStart(log.entries as unknown[]);
+  const own = Number.isNaN(started)
+    ? undefined
+    : embeddedTrace(log, new Date(started).toISOString());
+  if (typeof own === 'object') return own;
+  const drawn = entriesTrace(log.entries as unknown[]);
+  if (own) drawn.notes.push(own);
+  return drawn;
+}
+
+/** The start, in ms since the epoch, of the earliest entry that has a request URL (NaN if none). */
+function firstStart(entries: unknown[]): number {
+  let first = Number.NaN;
+  for (const entry of entries) {
+    if (!isObject(entry) || !isObject(entry.request) || !text(entry.request.url)) continue;
+    const at = Date.parse(text(entry.startedDateTime));
+    if (Number.isNaN(first) || at < first) first = at;
+  }
+  return first;
+}
+
+/** The trace drawn from the HAR entries themselves, as any exporter writes them. */
+function entriesTrace(entries: unknown[]): ImportedTrace {
   const drafts: Draft[] = [];
   const servers: string[] = [];
   let skipped = 0;
@@ -322,9 +344,6 @@ export function harToTrace(source: string): ImportedTrace {
     .slice(0, MAX_EVENTS)
     .map((event) => ({ ...event, t: Math.round((event.t - first) * 1000) / 1000 }));
   const startedAt = new Date(first).toISOString();
-  const own = embeddedTrace(log, startedAt);
-  if (typeof own === 'object') return own;
-  if (own) notes.push(own);
   const hosts = [clientName, ...servers.filter((server) => server !== clientName)];
   for (const host of hostsOf(events)) if (!hosts.includes(host)) hosts.push(host);
   return { events, hosts, startedAt, notes };

@@ -123,8 +123,8 @@ export class KnobInputs {
 
   /** Sets knobs (from a share link); names the sandbox does not have are ignored. */
   set(values: Record<string, number>): void {
+    const latency = this.latencyInput();
     for (const [name, value] of Object.entries(values)) {
-      const latency = this.latencyInput();
       if (name === LATENCY_KNOB && latency) {
         latency.value = String(value);
         if (this.check(latency, LATENCY) !== undefined) latency.dispatchEvent(new Event('change'));

@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Vitest's default (cores − 1) is one worker on a 2-core CI machine, so the unit files waited for
+    // the whole browser suite; most of both is waiting on sandbox timers and sockets, not on the CPU.
+    maxWorkers: 3,
     projects: [
       {
         test: {

@@ -29,9 +29,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // Serves dist/ under the sub-path /bcp/ (build it with `npm run build:e2e`).
           globalSetup: ['test/e2e/global-setup.ts'],
-          // Two browsers at a time: a Run mostly waits on the sandbox's own timers, so two files
-          // share 2 cores well; more made pages, axe and search slow on cold caches.
-          maxWorkers: 2,
+          // One browser at a time on a 2-core machine; pages, axe and search are slow on cold caches.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -10,6 +10,8 @@ import { runSandboxInNode } from '../src/sandbox/node/harness.ts';
 import { parseManifest } from '../src/sandbox/contract/manifest.ts';
 import { SANDBOX_ID, chapterOfSandbox } from '../src/sandbox/runtime/sandbox-id.ts';
 import { checkKnob } from '../src/sandbox/ui/knobs.ts';
+import { toHar } from '../src/sandbox/trace/har-export.ts';
+import { harSchemaErrors } from './har-json-schema.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Every page of the site with its frontmatter: the page that embeds a sandbox names it there. */
@@ -74,5 +76,8 @@ describe.each(ids)('sandboxes/%s', (id) => {
     const { logs, trace } = await runSandboxInNode(dir, { timeoutMs: 15_000 });
     expect(logs.filter((line) => line.level === 'error')).toEqual([]);
     expect(trace.some((event) => event.kind === 'request')).toBe(true);
+    // "Export" on the page writes this HAR from the same events: valid for tools nobody here wrote.
+    const har = toHar(trace, { sandbox: id, startedAt: '2026-12-06T06:00:00.000Z' });
+    expect(harSchemaErrors(har)).toEqual([]);
   }, 20_000);
 });

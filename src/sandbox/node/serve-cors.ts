@@ -4,6 +4,7 @@
  * host, so the chapters' code stays free of them (decision 0013).
  */
 import type { SandboxHostModule } from '../contract/sandbox.ts';
+import { isStreamed } from './send-response.ts';
 
 /** Headers every answer gets: any origin may read it, and all of its headers (Location, ETag …). */
 export const CORS_HEADERS = {
@@ -39,7 +40,12 @@ export function withCors(module: SandboxHostModule): SandboxHostModule {
       if (response.type === 'error') return response;
       const headers = new Headers(response.headers);
       for (const [name, value] of Object.entries(CORS_HEADERS)) headers.set(name, value);
-      return new Response(response.body, {
+      // A fixed body stays fixed (Content-Length, as in the page and the demo); a stream stays a stream.
+      const body =
+        response.body === null || isStreamed(response)
+          ? response.body
+          : await response.arrayBuffer();
+      return new Response(body, {
         status: response.status,
         statusText: response.statusText,
         headers,

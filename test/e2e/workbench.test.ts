@@ -182,6 +182,24 @@ describe('the workbench', () => {
     await page.close();
   });
 
+  test('at 390 px, picking a pane after scrolling down a long file shows that pane from its top, under the run bar', async () => {
+    const page = await open('patterns/pub-sub/', 390, 844);
+    const sandbox = page.locator('bcp-sandbox').first();
+    await bringIntoView(page, sandbox);
+    await runToEnd(sandbox);
+    await sandbox.getByRole('button', { name: 'Steps & code', exact: true }).click();
+    // A reader reads down to the end of the steps, then wants the trace.
+    await sandbox.locator('.sb-work').evaluate((work) => {
+      window.scrollBy(0, work.getBoundingClientRect().bottom - window.innerHeight);
+    });
+    await sandbox.getByRole('button', { name: 'Trace', exact: true }).click();
+    const bar = await sandbox.locator('.sb-runbar').boundingBox();
+    const trace = await sandbox.locator('.sb-trace').boundingBox();
+    expect(bar && trace && trace.y - (bar.y + bar.height)).toBeGreaterThanOrEqual(-1);
+    expect(bar && trace && trace.y - (bar.y + bar.height)).toBeLessThan(40);
+    await page.close();
+  });
+
   test('hosts can be hidden from the keyboard: their messages fold into notes, and Show all brings them back', async () => {
     const page = await open('patterns/pub-sub/', 1280, 800);
     const sandbox = page.locator('bcp-sandbox').first();

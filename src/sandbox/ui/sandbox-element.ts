@@ -128,8 +128,27 @@ class SandboxElement extends HTMLElement {
       button.addEventListener('click', () => {
         this.dataset.pane = button.dataset.show ?? 'work';
         for (const each of buttons) each.setAttribute('aria-pressed', String(each === button));
+        this.revealPane();
       });
     }
+  }
+
+  /**
+   * The pane just picked starts where the old one did, often above the sticky run bar or the view
+   * (the reader had scrolled down a long file): bring its top back just under the bar, or Trace
+   * seems to show only the end of the diagram, or nothing.
+   */
+  private revealPane(): void {
+    const bar = this.querySelector('.sb-runbar');
+    const selector = { work: '.sb-knobs, .sb-work', console: '.sb-console', trace: '.sb-trace' };
+    const pane = [
+      ...this.querySelectorAll<HTMLElement>(selector[this.dataset.pane as 'work'] ?? '.sb-work'),
+    ].find((element) => element.offsetParent !== null);
+    if (!(bar instanceof HTMLElement) || !pane) return;
+    // Where the bar's bottom sits once it sticks (the sandbox may have just shrunk above the view).
+    const under = parseFloat(getComputedStyle(bar).top) + bar.offsetHeight;
+    const hidden = under - pane.getBoundingClientRect().top;
+    if (hidden > 0) window.scrollBy({ top: -hidden, behavior: 'instant' });
   }
 
   /** WAI-ARIA tabs: click or arrow keys switch files; only the selected tab is in the tab order. */

@@ -75,6 +75,9 @@ export class DiagramPane {
       onScroll();
     });
     this.box.addEventListener('scroll', () => {
+      // A place chosen but not yet applied (a run ended: the start) wins over a scroll event that
+      // reports where the view was following to; taking that one would follow the end again.
+      if (this.scrollTarget.top !== undefined) return;
       const top = this.box.scrollTop;
       // Our own scroll may report after the view chose another place (a run ended): keep that one.
       if (this.settled !== undefined && Math.abs(top - this.settled) < 1) {
@@ -91,7 +94,7 @@ export class DiagramPane {
   measure(): void {
     this.width = this.box.clientWidth;
     this.height = this.box.clientHeight;
-    this.scrollTop = this.box.scrollTop;
+    if (this.scrollTarget.top === undefined) this.scrollTop = this.box.scrollTop;
   }
 
   /** Lane width for the box's current width and zoom. */

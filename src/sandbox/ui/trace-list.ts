@@ -59,6 +59,8 @@ export class MessageList {
       this.spacer,
     );
     this.element.addEventListener('scroll', () => {
+      // A place chosen but not yet applied wins over a stale event (see trace-diagram-pane.ts).
+      if (this.scrollTarget !== undefined) return;
       const top = this.element.scrollTop;
       // Our own scroll may report after the list chose another place (a run ended): keep that one.
       if (this.settled !== undefined && Math.abs(top - this.settled) < 1) {
@@ -78,7 +80,7 @@ export class MessageList {
   /** Reads the list's height and scroll position; call when its size changed (a resize observer). */
   measure(): void {
     this.height = this.element.clientHeight;
-    this.scrollTop = this.element.scrollTop;
+    if (this.scrollTarget === undefined) this.scrollTop = this.element.scrollTop;
   }
 
   /** Rows that fit in the list, for Page Up / Page Down. */

@@ -202,6 +202,23 @@ describe('the image upload service', () => {
     expect(Math.abs(saved - (IMAGE_BYTES + PART_BYTES))).toBeLessThan(103);
   });
 
+  test('an image over 1 MB: the single POST gets 413 from its Content-Length, the parts get through (Try-it step 3)', async () => {
+    const sandbox = await open('request-response.upload');
+    // The reader comes from step 2, which turned the drops off.
+    await setKnob(sandbox, /The link drops each upload once at/, 0);
+    await setKnob(sandbox, 'Image width (px)', 800);
+    await runToEnd(sandbox);
+    const lines = await consoleLines(sandbox);
+    expect(lines).toContain(
+      "attempt 1: 413 { error: 'a request may carry at most 1048576 bytes; send the image in parts (this one declares 1200658)' }",
+    );
+    expect(lines).toContain('upload u1: 37 parts of up to 32768 bytes');
+    expect(lines.find((line) => line.startsWith('complete: '))).toMatch(
+      /^complete: 201 .*width: 800, height: 500, bytes: 1200658/,
+    );
+    expect((await counters(sandbox)).get('server')?.[2]).toBe('2xx 39 · 4xx 1');
+  });
+
   test('"Drop the connection now" mid-upload: the single upload restarts, the parted one resumes (Try-it step 5)', async () => {
     const sandbox = await open('request-response.upload');
     await setKnob(sandbox, 'Uplink speed (KB/s)', 32);

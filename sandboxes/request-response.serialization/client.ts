@@ -13,7 +13,7 @@ export default async function main(server: URL, env: SandboxEnv): Promise<void> 
       const serializeMs = /serialize;dur=([\d.]+)/.exec(
         response.headers.get('server-timing') ?? '',
       )?.[1];
-      const parseMs = timeIt(() => format.decode(bytes));
+      const parseMs = await timeIt(() => format.decode(bytes));
       // Every format must carry the same products: compare each with what JSON gave.
       const decoded = JSON.stringify(format.decode(bytes));
       if (name === 'json') reference = decoded;

@@ -110,7 +110,7 @@ describe('the formats', () => {
 
   it('the server refuses an unknown format or a count out of range, with a reason', async () => {
     const get = async (query: string) => {
-      const response = server.fetch(new Request(`http://server.test/products?${query}`));
+      const response = await server.fetch(new Request(`http://server.test/products?${query}`));
       return { status: response.status, body: (await response.json()) as unknown };
     };
     expect(await get('format=yaml')).toEqual({
@@ -119,6 +119,6 @@ describe('the formats', () => {
     });
     expect((await get('format=json&count=10001')).status).toBe(400);
     expect((await get('format=json&count=1.5')).status).toBe(400);
-    expect(server.fetch(new Request('http://server.test/nope')).status).toBe(404);
+    expect((await server.fetch(new Request('http://server.test/nope'))).status).toBe(404);
   });
 });

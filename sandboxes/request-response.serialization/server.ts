@@ -3,7 +3,7 @@ import { formats, timeIt } from './formats.ts';
 import { makeProducts } from './records.ts';
 
 export default {
-  fetch(request: Request): Response {
+  async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname !== '/products') return Response.json({ error: 'not found' }, { status: 404 });
     const name = url.searchParams.get('format') ?? 'json';
@@ -23,7 +23,7 @@ export default {
     // In a real service the products come from a database, which often takes longer than this.
     const products = makeProducts(count);
     const body = format.encode(products);
-    const serializeMs = timeIt(() => format.encode(products));
+    const serializeMs = await timeIt(() => format.encode(products));
     return new Response(body, {
       headers: {
         'content-type': format.contentType,

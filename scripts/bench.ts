@@ -6,6 +6,7 @@
  *
  *   npm run bench                          every measure, table on stdout
  *   npm run bench -- --json bench.json     also write the numbers as JSON (and compare with that file's last run)
+ *   npm run bench -- --runs 3              samples per latency row (trace rows take at most 3)
  *   npm run bench -- --skip lighthouse     leave out a section (latency, bytes, loop, load, scale, clients, throughput, sucrase, lighthouse)
  */
 import { execSync } from 'node:child_process';
@@ -64,7 +65,7 @@ try {
   await section('latency', () => measureLatency(browser, chapter, runs));
   await section('bytes', () => measureBytes(browser, server.url, chapter));
   await section('loop', () => measureLoop(browser, chapter));
-  await section('load', () => measureLoad(browser, chapter, root, skip));
+  await section('load', () => measureLoad(browser, chapter, root, skip, Math.min(runs, 3)));
   await section('sucrase', async () => measureSucrase(root));
   await section('lighthouse', async () => {
     const pages = globSync('**/index.html', { cwd: dist })

@@ -14,6 +14,8 @@ import { launchChromium } from './helpers';
 import { readSandboxFolder, startRuntimePage, type RuntimePageServer } from './runtime-page';
 import type { SandboxRunner } from '../../src/sandbox/runtime/runner-client';
 import type { TraceView } from '../../src/sandbox/ui/trace-view';
+import { FOLD_PER_FRAME } from '../../src/sandbox/ui/frame-scheduler';
+import { POST_BATCH } from '../../src/sandbox/runtime/protocol';
 
 /** What the bare page exposes, and what the tests leave on it. */
 interface TestGlobals {
@@ -43,6 +45,8 @@ interface RunResult {
   events: TraceEvent[];
   longTasks: number[];
   maxRenderMs: number;
+  /** Most events the runner delivered in one message. */
+  maxBatch: number;
 }
 
 async function openPage(width = 1280): Promise<Page> {
@@ -76,6 +80,7 @@ function runInPage(
     // No build-compiled code here: every file goes through the in-page transpiler.
     const transpiler = await (await fetch('/transpiler.js')).text();
     const events: TraceEvent[] = [];
+    let maxBatch = 0;
     const end = await new Promise<string>((resolve) =>
       runner.run(
         manifest,
@@ -83,6 +88,7 @@ function runInPage(
         { latencyMs: 0, params: {} },
         {
           onTrace: (batch: TraceEvent[]) => {
+            maxBatch = Math.max(maxBatch, batch.length);
             events.push(...batch);
             view.add(batch);
           },
@@ -98,9 +104,12 @@ function runInPage(
         { transpiler },
       ),
     );
-    // Let the view draw the last batch.
-    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-    return { end, events, longTasks, maxRenderMs: view.maxRenderMs };
+    // Let the view fold and draw the last batches (a frame folds a bounded number of events).
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    while (view.behind > 0) await frame();
+    await frame();
+    await frame();
+    return { end, events, longTasks, maxRenderMs: view.maxRenderMs, maxBatch };
   }, sandbox);
 }
 
@@ -420,6 +429,9 @@ describe('responsiveness', () => {
       `2,000 requests: ${result.events.length} events in ${wall} ms; long tasks ${result.longTasks.length}, max ${maxLongTask.toFixed(0)} ms; slowest view frame ${result.maxRenderMs.toFixed(1)} ms`,
     );
     expect(result.events.filter((event) => event.kind === 'request')).toHaveLength(2000);
+    // The runner splits a flood into short messages, each validated and handed on in its own task.
+    expect(result.maxBatch).toBeGreaterThan(0);
+    expect(result.maxBatch).toBeLessThanOrEqual(POST_BATCH);
     expect(counts.requests).toBe(2000);
     expect(counts.responses).toBe(2000);
     expect(list.setsize).toBe('4000');
@@ -474,6 +486,48 @@ describe('responsiveness', () => {
     expect(stats.messages).toBe(5000);
     expect(stats.firstWire).toBe('GET /items/h1 HTTP/1.1');
     expect(stats.domNodes).toBeLessThan(3000);
+    await page.close();
+  });
+
+  it('folds a 10,000-event delivery over several frames, at most FOLD_PER_FRAME events each', async () => {
+    const page = await openPage();
+    const stats = await page.evaluate(
+      async ({ all, most }) => {
+        const { TraceView } = (window as unknown as TestGlobals).SandboxRuntime;
+        const view = new TraceView(document.getElementById('trace') as HTMLElement, {
+          hosts: ['client', 'proxy', 'server'],
+        });
+        const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        view.add(all);
+        view.finish();
+        await frame();
+        const afterOneFrame = { behind: view.behind, folded: view.maxFoldedPerFrame };
+        let frames = 1;
+        while (view.behind > 0 && frames < 200) {
+          await frame();
+          frames += 1;
+        }
+        await frame();
+        return {
+          afterOneFrame,
+          frames,
+          most,
+          maxFolded: view.maxFoldedPerFrame,
+          events: view.trace.events.length,
+          status: document.querySelector('#trace .tv-status')?.textContent,
+          replayShown: !(document.querySelector('#trace .tv-replay') as HTMLElement).hidden,
+        };
+      },
+      { all: getExchanges(2500), most: FOLD_PER_FRAME },
+    );
+    expect(stats.afterOneFrame.behind).toBeGreaterThan(0);
+    expect(stats.maxFolded).toBeGreaterThan(0);
+    expect(stats.maxFolded).toBeLessThanOrEqual(stats.most);
+    // finish() folds one share at once; every frame after it folds at most one more.
+    expect(stats.frames).toBeGreaterThanOrEqual(Math.ceil(10_000 / FOLD_PER_FRAME) - 1);
+    expect(stats.events).toBe(10_000);
+    expect(stats.status).toMatch(/^Run ended: 5000 messages/);
+    expect(stats.replayShown).toBe(true);
     await page.close();
   });
 

@@ -117,6 +117,22 @@ const WORKER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
 export const FRAME_BEAT_MS = 250;
 /** Most console entries or trace events one message may carry; anything bigger is a bug or an attack. */
 export const MAX_BATCH = 5000;
+/**
+ * Most console entries or trace events the runner puts in one message, and messages per kind per
+ * flush. The page validates and hands on each message in one task, so a flood arrives as several
+ * short tasks instead of one long one (decisions/0063).
+ */
+export const POST_BATCH = 250;
+export const POSTS_PER_FLUSH = 4;
+
+/** Takes up to POSTS_PER_FLUSH batches of at most POST_BATCH items off the front of `queue`. */
+export function takeBatches<T>(queue: T[]): T[][] {
+  const batches: T[][] = [];
+  while (queue.length > 0 && batches.length < POSTS_PER_FLUSH)
+    batches.push(queue.splice(0, POST_BATCH));
+  return batches;
+}
+
 /** Longest console line kept, in characters. */
 export const MAX_LINE = 10_000;
 /** Console lines shown per run; later ones are only counted (enforced in the worker and again in the page). */

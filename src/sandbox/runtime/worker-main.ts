@@ -8,6 +8,7 @@ import {
   MAX_CONSOLE_LINES,
   MAX_LINE,
   MAX_TRACE_EVENTS,
+  takeBatches,
   type ConsoleEntry,
   type ConsoleLevel,
   type PageMessage,
@@ -104,9 +105,9 @@ function scheduleFlush(): void {
 function flush(): void {
   flushTimer = undefined;
   lastFlush = performance.now();
-  if (consoleQueue.length > 0) post({ type: 'console', entries: consoleQueue.splice(0, 1000) });
+  for (const entries of takeBatches(consoleQueue)) post({ type: 'console', entries });
   if (dropped > 0) post({ type: 'dropped', count: dropped });
-  if (traceQueue.length > 0) post({ type: 'trace', events: traceQueue.splice(0, 1000) });
+  for (const events of takeBatches(traceQueue)) post({ type: 'trace', events });
   if (consoleQueue.length > 0 || traceQueue.length > 0) scheduleFlush();
 }
 

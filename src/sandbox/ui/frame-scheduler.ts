@@ -14,6 +14,13 @@ export interface FrameWork {
   settle?(): void;
 }
 
+/**
+ * Most events one frame folds into the model. A run can deliver thousands at once (a backlog after a
+ * busy spell, a whole batch from the runner); the rest wait for the next frame, so no single page
+ * task grows with the size of a run (decisions/0063).
+ */
+export const FOLD_PER_FRAME = 1000;
+
 /** A frame comes this long after it was asked for even when the tab gets no animation frames. */
 const HIDDEN_TAB_MS = 250;
 

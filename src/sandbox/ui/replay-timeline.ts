@@ -13,6 +13,8 @@ import { TraceModel } from '../trace/trace-model';
 
 /** Events between checkpoints: a jump folds at most this many after copying one. */
 export const CHECKPOINT = 500;
+/** An idle period makes a checkpoint only with this much of it left. */
+const IDLE_ROOM_MS = 10;
 
 /** An independent copy of a model's state, so folding more into it leaves the original as it was. */
 export function cloneModel(model: TraceModel): TraceModel {
@@ -157,12 +159,15 @@ export class ReplayTimeline {
     const idle =
       typeof requestIdleCallback === 'function'
         ? requestIdleCallback
-        : (run: () => void) => setTimeout(run, 50);
-    const next = (): void => {
+        : (run: IdleRequestCallback) =>
+            setTimeout(() => run({ didTimeout: false, timeRemaining: () => 8 }), 50);
+    // One checkpoint copies the run so far: make one per idle period, and only in one with room for it.
+    const next = (deadline: IdleDeadline): void => {
       if (this.full !== model) return;
       const slot = this.checkpoints.length;
       if (slot * CHECKPOINT > model.events.length) return;
-      this.checkpoint(model, slot);
+      if (deadline.timeRemaining() > IDLE_ROOM_MS || deadline.didTimeout)
+        this.checkpoint(model, slot);
       idle(next);
     };
     idle(next);

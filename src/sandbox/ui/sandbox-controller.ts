@@ -190,6 +190,7 @@ export class SandboxController {
           onRun: () => void this.run(),
         });
         this.editors.set(file, editor);
+        this.preloadExercises();
         host.hidden = false;
         staticCode.hidden = true;
         this.el<HTMLElement>('[data-editor-help]').hidden = false;
@@ -313,6 +314,18 @@ export class SandboxController {
     SandboxRunner.connect(new URL(this.data.runnerUrl, location.href)).catch(() => {
       // Run tries again and reports the failure where the reader looks.
     });
+  }
+
+  /**
+   * Loads this sandbox's exercise checks while the page is idle, once the reader can edit. Loading
+   * them when a run ends (the first time a check is needed) costs a restyle and relayout of the whole
+   * page for "Fonts changed" in Chromium at the moment the page is heaviest (decisions/0063).
+   */
+  private preloadExercises(): void {
+    const load = exerciseModules[`/sandboxes/${this.data.id}/exercises.ts`];
+    if (!load || this.root.querySelector('[data-exercise]') === null) return;
+    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback : setTimeout;
+    idle(() => void load().catch(() => undefined));
   }
 
   /** Runs every exercise's check on what the run did and shows each verdict next to its task. */

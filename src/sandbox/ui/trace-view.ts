@@ -20,7 +20,7 @@ import { DiagramPane, ZOOMS } from './trace-diagram-pane';
 import { countersTable, formatMs, h, renderWire, updateCounters, wirePane } from './trace-details';
 import { MessageList, keyTarget } from './trace-list';
 import { ReplayTimeline } from './replay-timeline';
-import { requestDraw, type FrameWork } from './frame-scheduler';
+import { FOLD_PER_FRAME, requestDraw, type FrameWork } from './frame-scheduler';
 import { TraceToolbar, downloadJson, type TraceViewKind } from './trace-toolbar';
 import { hasLaneHeaders } from './trace-waterfall';
 import { WaterfallPane } from './trace-waterfall-pane';
@@ -38,6 +38,10 @@ export interface TraceViewOptions {
 
 export type { TraceViewKind };
 
+/** A frame stops folding (between slices of FOLD_SLICE events) once it has spent this long on it. */
+const FOLD_BUDGET_MS = 6;
+const FOLD_SLICE = 100;
+
 let nextViewId = 1;
 
 export class TraceView implements FrameWork {
@@ -47,7 +51,9 @@ export class TraceView implements FrameWork {
   readonly replay = new ReplayTimeline({ showMoment: (model, at) => this.showMoment(model, at) });
   /** The replay has the finished run (it is given it on the first frame after the run ends). */
   private replayReady = false;
+  /** Events received and not yet folded: `pending[pendingAt…]`. */
   private pending: TraceEvent[] = [];
+  private pendingAt = 0;
   private finished = false;
   private startedAt = new Date();
   private active = -1;
@@ -69,6 +75,8 @@ export class TraceView implements FrameWork {
   /** Time the last frame spent drawing, in ms (read by tests and the performance budget). */
   lastRenderMs = 0;
   maxRenderMs = 0;
+  /** Most events folded in one frame since the view was made (read by tests: at most FOLD_PER_FRAME). */
+  maxFoldedPerFrame = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -157,9 +165,40 @@ export class TraceView implements FrameWork {
       resized.observe(box);
   }
 
-  /** The model being drawn (read-only use: tests, export, other components). */
+  /** The model being drawn, with every event received so far (read-only use: tests, export, other components). */
   get trace(): TraceModel {
+    if (!this.live) this.foldPending(Infinity);
     return this.live ?? this.model;
+  }
+
+  /** Events received and not folded yet (each frame folds at most FOLD_PER_FRAME). */
+  get behind(): number {
+    return this.pending.length - this.pendingAt;
+  }
+
+  /** Folds what arrived, in slices, until FOLD_PER_FRAME events or FOLD_BUDGET_MS since `began`. */
+  private foldSome(began: number): number {
+    let folded = 0;
+    while (folded < FOLD_PER_FRAME && performance.now() - began < FOLD_BUDGET_MS) {
+      const count = this.foldPending(Math.min(FOLD_SLICE, FOLD_PER_FRAME - folded));
+      if (count === 0) break;
+      folded += count;
+    }
+    return folded;
+  }
+
+  /** Folds up to `most` of the events waiting; returns how many it folded. */
+  private foldPending(most: number): number {
+    const end = Math.min(this.pending.length, this.pendingAt + most);
+    const count = end - this.pendingAt;
+    if (count <= 0) return 0;
+    this.model.add(this.pending.slice(this.pendingAt, end));
+    this.pendingAt = end;
+    if (end === this.pending.length) {
+      this.pending = [];
+      this.pendingAt = 0;
+    }
+    return count;
   }
 
   /** Draws a moment of the run (from the replay) with message `current` selected; undefined: the whole run. */
@@ -194,6 +233,7 @@ export class TraceView implements FrameWork {
     this.options.hosts = hosts;
     this.model = new TraceModel(hosts);
     this.pending = [];
+    this.pendingAt = 0;
     this.finished = false;
     this.startedAt = new Date();
     this.active = -1;
@@ -272,12 +312,11 @@ export class TraceView implements FrameWork {
 
   private render(): void {
     const began = performance.now();
-    if (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      this.model.add(batch);
-    }
-    if (this.finished && !this.replayReady && !this.live) {
+    const folded = this.live ? 0 : this.foldSome(began);
+    this.maxFoldedPerFrame = Math.max(this.maxFoldedPerFrame, folded);
+    // What did not fit in this frame is folded in the next ones.
+    if (this.pending.length > 0) this.schedule();
+    if (this.finished && !this.replayReady && !this.live && this.pending.length === 0) {
       this.replayReady = true;
       this.replay.enable(this.model);
     }
@@ -345,8 +384,7 @@ export class TraceView implements FrameWork {
   }
 
   private download(): void {
-    // Fold anything not drawn yet so the file has every event.
-    this.render();
+    // `trace` folds anything not drawn yet, so the file has every event.
     const latencyMs = this.options.latencyMs?.();
     const data = toHar(this.trace.events, {
       sandbox: this.options.name ?? 'sandbox',

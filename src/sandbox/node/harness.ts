@@ -21,6 +21,13 @@ import type {
   WireObserver,
 } from './stackblitz-run.ts';
 
+/**
+ * How long a run waits for the closes its clients started to reach the servers (it returns as soon
+ * as they have). 250 ms lost an EventSource's close on a loaded 2-core machine, so the Node trace
+ * missed the `abort` the page recorded.
+ */
+const CLOSE_SETTLE_MS = 2000;
+
 export interface HarnessLog {
   host: string;
   level: Level;
@@ -217,12 +224,12 @@ export async function startSandboxInNode(
     runClients: () => sandbox.runClients(options.timeoutMs ?? 10_000),
     servers: sandbox.servers,
     async restartHosts() {
-      await sandbox.closeClients(250);
+      await sandbox.closeClients(CLOSE_SETTLE_MS);
       await sandbox.restartHosts();
     },
     async close() {
       // Client-side closes (a WebSocket close frame, an EventSource going away) belong to the run.
-      await sandbox.closeClients(250);
+      await sandbox.closeClients(CLOSE_SETTLE_MS);
       ended = true;
       await sandbox.close();
     },

@@ -83,9 +83,16 @@ export function fitLane(width: number, hostCount: number, gutter: number = LAYOU
   return Math.max(MIN_LANE, Math.floor((width - gutter) / Math.max(1, hostCount)));
 }
 
+/** Width of one character of a host name (13 px monospace, bold). */
+const CHAR_PX = 7.8;
+
+function fitsName(text: string, px: number): boolean {
+  return text.length <= Math.max(3, Math.floor(px / CHAR_PX));
+}
+
 /** A host name cut to fit `px`, keeping its end ("thumbnails-1" → "thum…s-1"): names often differ only there. */
 function fitName(text: string, px: number): string {
-  const max = Math.max(3, Math.floor(px / 7.4));
+  const max = Math.max(3, Math.floor(px / CHAR_PX));
   if (text.length <= max) return text;
   const tail = Math.min(3, Math.floor((max - 1) / 2));
   return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
@@ -133,24 +140,53 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
   if (options.title) children.push(el('title', { id: labelId }, undefined, options.title));
   if (options.desc) children.push(el('desc', { id: `${labelId}-desc` }, undefined, options.desc));
 
-  // Lifelines and host names.
+  // Lifelines and host names; names too long for their lane alternate between two rows, so each
+  // may take two lanes' width ("thumbnails-1" rather than "thum…s-1" on a phone).
+  const staggered = hosts.length > 2 && hosts.some((host) => !fitsName(host, laneWidth - 10));
   hosts.forEach((host, i) => {
     const x = laneX(i);
     children.push(
       el('line', { class: 'tv-lifeline', x1: x, y1: LAYOUT.head - 6, x2: x, y2: height - 2 }),
-      el('rect', {
-        class: 'tv-host-box',
-        x: x - laneWidth / 2 + 4,
-        y: 6,
-        width: laneWidth - 8,
-        height: 26,
-        rx: 4,
-      }),
+    );
+    if (!staggered) {
+      children.push(
+        el('rect', {
+          class: 'tv-host-box',
+          x: x - laneWidth / 2 + 4,
+          y: 6,
+          width: laneWidth - 8,
+          height: 26,
+          rx: 4,
+        }),
+        el(
+          'text',
+          { class: 'tv-host', x, y: 24, 'text-anchor': 'middle' },
+          undefined,
+          fitName(host, laneWidth - 10),
+        ),
+      );
+      return;
+    }
+    // A name may reach halfway into each neighbouring lane (their names sit on the other row).
+    const from = Math.max(x - laneWidth + 4, gutter + 2);
+    const to = Math.min(x + laneWidth - 4, width - 2);
+    const name = fitName(host, to - from - 10);
+    const boxWidth = Math.min(to - from, name.length * CHAR_PX + 10);
+    const left = Math.min(Math.max(x - boxWidth / 2, from), to - boxWidth);
+    const top = i % 2 === 0 ? 2 : 22;
+    children.push(
+      el('rect', { class: 'tv-host-box', x: left, y: top, width: boxWidth, height: 18, rx: 4 }),
       el(
         'text',
-        { class: 'tv-host', x, y: 24, 'text-anchor': 'middle' },
+        {
+          class: 'tv-host',
+          'data-row': i % 2,
+          x: left + boxWidth / 2,
+          y: top + 13,
+          'text-anchor': 'middle',
+        },
         undefined,
-        fitName(host, laneWidth - 10),
+        name,
       ),
     );
   });

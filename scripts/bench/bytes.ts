@@ -1,7 +1,7 @@
 /** Bytes a reader downloads (gzip): before intent, for the first Run, and for opening the editor. */
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { openChapter, waitForEnd } from './page-runs.ts';
+import { openChapter, pointAtSandbox, waitForEnd } from './page-runs.ts';
 import { summarise, type Row } from './stats.ts';
 
 /** Sums the gzip size of every response (scripts, frames, JSON) the page gets while `act` runs. */
@@ -57,16 +57,18 @@ export async function measureBytes(
   await running.close();
 
   const editing = await openChapter(browser, chapter);
-  // A reader reaches the code with the pointer first, which already loads the controller and runner.
-  const box = await editing.locator('bcp-sandbox').first().boundingBox();
-  if (box) await editing.mouse.move(box.x + box.width / 2, box.y + 40);
+  // A reader reaches the code with the pointer first, which already loads the controller and
+  // runner, and picks the file's tab (the workbench opens on the chapter's steps).
+  await pointAtSandbox(editing);
+  const sandbox = editing.locator('bcp-sandbox').first();
+  await sandbox.getByRole('tab', { name: 'client.ts' }).click();
   await editing.waitForLoadState('networkidle');
   await editing.waitForTimeout(300);
   const editor = await bytesDuring(
     editing,
     async () => {
-      await editing.locator('[data-file="client.ts"] [data-static] pre').first().click();
-      await editing.getByRole('textbox', { name: 'Edit client.ts' }).waitFor();
+      await sandbox.locator('[role="tabpanel"][data-file="client.ts"] [data-static] pre').click();
+      await sandbox.getByRole('textbox', { name: 'Edit client.ts' }).waitFor();
     },
     true,
   );

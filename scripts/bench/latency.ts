@@ -1,6 +1,12 @@
 /** How soon a Run shows traffic (cold, after a pointer rest, warm), and how fast a runaway loop stops. */
 import type { Browser } from 'playwright-core';
-import { clickToFirstTrace, openChapter, replaceFile, waitForEnd } from './page-runs.ts';
+import {
+  clickToFirstTrace,
+  openChapter,
+  pointAtSandbox,
+  replaceFile,
+  waitForEnd,
+} from './page-runs.ts';
 import { summarise, type Row } from './stats.ts';
 import { endlessLoop } from './workloads.ts';
 
@@ -23,8 +29,7 @@ export async function measureLatency(
 
     // A reader moving to Run: the pointer rests on the sandbox for 300 ms before the click.
     const resting = await openChapter(browser, chapter);
-    const box = await resting.locator('bcp-sandbox').first().boundingBox();
-    if (box) await resting.mouse.move(box.x + box.width / 2, box.y + 40);
+    await pointAtSandbox(resting);
     await resting.waitForTimeout(300);
     rest.push(await clickToFirstTrace(resting));
     await waitForEnd(resting);

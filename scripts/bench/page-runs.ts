@@ -31,6 +31,19 @@ export async function waitForEnd(page: Page, timeout = 60_000): Promise<void> {
     .waitFor({ timeout });
 }
 
+/**
+ * Moves the pointer onto the sandbox's run bar, as a reader heading for Run does. The sandbox is
+ * scrolled into view first: a move to a point below the viewport reaches no element, so no
+ * `pointerenter` fires and the early start would never be measured.
+ */
+export async function pointAtSandbox(page: Page, selector = 'bcp-sandbox'): Promise<void> {
+  const sandbox = page.locator(selector).first();
+  await sandbox.scrollIntoViewIfNeeded();
+  const box = await sandbox.boundingBox();
+  if (!box) throw new Error(`${selector} has no box to point at`);
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+}
+
 /** Opens a file's editor and replaces its text, as a reader pasting code would. */
 export async function replaceFile(page: Page, file: string, code: string): Promise<void> {
   // The first sandbox on the page may show another file's tab; open this file's tab first.

@@ -58,7 +58,7 @@ function send(message: RunnerMessage): void {
 
 function beatToPage(): void {
   lastPageBeat = performance.now();
-  send({ type: 'beat' });
+  send({ type: 'beat', spare: spare?.lastBeat !== undefined });
 }
 
 function createWorker(): WatchedWorker {
@@ -88,9 +88,14 @@ function onWorkerMessage(watched: WatchedWorker, data: unknown): void {
   if (!isWorkerMessage(data)) return;
   const message: WorkerMessage = data;
   if (message.type === 'beat') {
+    const first = watched.lastBeat === undefined;
     watched.lastBeat = performance.now();
-    // Pass liveness on from worker beats too: some engines (WebKit) throttle an invisible frame's timers.
-    if (watched.lastBeat - lastPageBeat >= FRAME_BEAT_MS) beatToPage();
+    // A spare that just loaded the runtime is news for the page (a Run now starts at once); and
+    // liveness is passed on from worker beats too: some engines (WebKit) throttle an invisible
+    // frame's timers.
+    if ((first && watched === spare) || watched.lastBeat - lastPageBeat >= FRAME_BEAT_MS) {
+      beatToPage();
+    }
     if (typeof message.heapBytes === 'number') watched.heapBytes = message.heapBytes;
     return;
   }

@@ -80,8 +80,11 @@ export interface ReadyMessage {
 
 /** Frame → page, over the private channel. `run` is always stamped by the frame, never by a worker. */
 export type RunnerMessage =
-  /** The frame is alive; sent every FRAME_BEAT_MS whether or not a run is going on. */
-  | { type: 'beat' }
+  /**
+   * The frame is alive; sent every FRAME_BEAT_MS whether or not a run is going on, and at once when
+   * a spare worker has loaded the runtime. `spare`: a worker is ready, so a run starts without a boot.
+   */
+  | { type: 'beat'; spare?: boolean }
   | { type: 'started'; run: number }
   | { type: 'console'; run: number; entries: ConsoleEntry[] }
   | { type: 'dropped'; run: number; count: number }
@@ -177,7 +180,7 @@ const isBatch = (value: unknown): value is unknown[] =>
  */
 export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
   if (!isRecord(data) || typeof data.type !== 'string') return undefined;
-  if (data.type === 'beat') return { type: 'beat' };
+  if (data.type === 'beat') return { type: 'beat', spare: data.spare === true };
   if (!isRunId(data.run)) return undefined;
   const run = data.run;
   switch (data.type) {

@@ -3,7 +3,8 @@
  *
  * 1. `connect()` creates one hidden `<iframe sandbox="allow-scripts">` per page, its URL carrying a
  *    fresh random secret in the fragment, and waits for the frame's `bcp-ready` window message: it
- *    must come from that frame's window and carry the secret, and it brings the private port.
+ *    must come from that frame's window and carry the secret, and it brings the private port
+ *    (`runner-frame.ts`, which the sandbox element may call first, at the first sign of intent).
  *    Nothing is ever posted to the frame's window, so a document that replaced the runner gets nothing.
  * 2. Every message on the port is validated by kind (`parseRunnerMessage`), matched to a live run,
  *    and held to per-run caps here: console lines, trace events and host names.
@@ -19,10 +20,10 @@ import {
   type ConsoleEntry,
   type ControlAction,
   type PageMessage,
-  type ReadyMessage,
   type RunOptions,
   type StopCause,
 } from './protocol';
+import { forgetRunnerFrame, openRunnerFrame } from './runner-frame';
 import type { PrecompiledFile } from './source-positions';
 import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
@@ -51,9 +52,6 @@ export interface RunHandle {
   stop(): void;
   control(action: ControlAction): void;
 }
-
-/** How long after the frame's load event the page still waits for its handshake. */
-const READY_GRACE_MS = 1000;
 
 /** With no message from the frame for this long (it beats every 250 ms), the runner is lost. */
 export const LIVENESS_LIMIT_MS = 3000;
@@ -85,24 +83,6 @@ interface RunState {
 
 let nextRun = 1;
 
-/** A fresh secret for the runner URL's fragment: 128 random bits as hex. */
-function newSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-function createFrame(src: string): HTMLIFrameElement {
-  const frame = document.createElement('iframe');
-  // No allow-same-origin: the frame gets an opaque origin and cannot touch this page or its storage.
-  frame.setAttribute('sandbox', 'allow-scripts');
-  frame.setAttribute('aria-hidden', 'true');
-  frame.tabIndex = -1;
-  frame.title = 'Sandbox runner';
-  frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
-  frame.src = src;
-  return frame;
-}
-
 /**
  * One runner frame per page, reached only through the private port it handed over.
  *
@@ -114,6 +94,9 @@ export class SandboxRunner {
   private static instance: Promise<SandboxRunner> | undefined;
   private readonly runs = new Map<number, RunState>();
   private lastHeard = performance.now();
+  /** What the frame's last beat said: a worker has loaded the runtime and waits for a run. */
+  private spareReady = false;
+  private spareWaiters: Array<() => void> = [];
   private readonly liveness: ReturnType<typeof setInterval>;
   private readonly onVisible = (): void => {
     // Hidden tabs throttle timers; count silence only from when the reader can see the page again.
@@ -131,48 +114,20 @@ export class SandboxRunner {
 
   /** Creates the runner frame once per page (again after it was lost) and resolves when it is ready. */
   static connect(runnerUrl: URL, timeoutMs = 15_000): Promise<SandboxRunner> {
-    SandboxRunner.instance ??= new Promise<SandboxRunner>((resolve, reject) => {
-      const secret = newSecret();
-      const url = new URL(runnerUrl);
-      url.hash = secret;
-      const frame = createFrame(url.href);
-      let settled = false;
-      const fail = (message: string): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        window.removeEventListener('message', onMessage);
+    SandboxRunner.instance ??= openRunnerFrame(runnerUrl, timeoutMs).then(
+      ({ port, frame }) => new SandboxRunner(port, frame),
+      (error: unknown) => {
         SandboxRunner.instance = undefined;
-        frame.remove();
-        reject(new Error(message));
-      };
-      const onMessage = (event: MessageEvent): void => {
-        const data = event.data as Partial<ReadyMessage> | null;
-        const port = event.ports[0];
-        // Only this page's own frame, and only the document that was given the secret, may answer.
-        if (event.source !== frame.contentWindow || data?.type !== 'bcp-ready') return;
-        if (data.secret !== secret || !port || settled) return;
-        settled = true;
-        window.removeEventListener('message', onMessage);
-        clearTimeout(timer);
-        resolve(new SandboxRunner(port, frame));
-      };
-      const timer = setTimeout(
-        () => fail('The sandbox runner did not load. Check your connection and press Run again.'),
-        timeoutMs,
-      );
-      // The runner answers while it loads; a document that loaded without answering is not the
-      // runner (or refused to start), so say so soon instead of waiting for the timeout.
-      frame.addEventListener('load', () =>
-        setTimeout(
-          () => fail('The sandbox runner did not start. Press Run to try again.'),
-          READY_GRACE_MS,
-        ),
-      );
-      window.addEventListener('message', onMessage);
-      document.body.append(frame);
-    });
+        throw error;
+      },
+    );
     return SandboxRunner.instance;
+  }
+
+  /** Resolves once the frame has a worker with the runtime loaded, so a run starts without a boot. */
+  whenSpareReady(): Promise<void> {
+    if (this.spareReady) return Promise.resolve();
+    return new Promise((resolve) => this.spareWaiters.push(resolve));
   }
 
   run(
@@ -192,6 +147,8 @@ export class SandboxRunner {
       hosts: new Set([...Object.keys(manifest.clients), ...Object.keys(manifest.hosts)]),
     });
     this.post({ type: 'run', run: id, manifest, files, ...code, options });
+    // This run takes the spare; the frame's next beat says when another is ready.
+    this.spareReady = false;
     return {
       id,
       stop: () => {
@@ -217,6 +174,7 @@ export class SandboxRunner {
     this.port.onmessage = null;
     this.port.close();
     this.frame.remove();
+    forgetRunnerFrame();
     SandboxRunner.instance = undefined;
     const runs = [...this.runs.values()];
     this.runs.clear();
@@ -227,7 +185,8 @@ export class SandboxRunner {
   private receive(data: unknown): void {
     this.lastHeard = performance.now();
     const message = parseRunnerMessage(data);
-    if (!message || message.type === 'beat') return;
+    if (!message) return;
+    if (message.type === 'beat') return this.onBeat(message.spare === true);
     // Messages for a run that already ended (or never existed here) are ignored.
     const state = this.runs.get(message.run);
     if (!state) return;
@@ -249,6 +208,14 @@ export class SandboxRunner {
         this.runs.delete(message.run);
         return handlers.onKilled?.(STOP_MESSAGES[message.cause], message.cause);
     }
+  }
+
+  private onBeat(spareReady: boolean): void {
+    this.spareReady = spareReady;
+    if (!spareReady) return;
+    const waiters = this.spareWaiters;
+    this.spareWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Passes on console lines up to the per-run cap; the rest are only counted. */

@@ -35,7 +35,16 @@ export class SandboxSyntaxError extends Error {
 
 /** Turns compiled code and its `mappings` into a {@link CompiledFile}. */
 export function toCompiledFile(file: string, code: string, mappings: string): CompiledFile {
-  return { file, code, lines: decodeMappings(mappings) };
+  let lines: CompiledFile['lines'] | undefined;
+  // Decoded when an error needs a position, not before the run starts.
+  return {
+    file,
+    code,
+    get lines() {
+      lines ??= decodeMappings(mappings);
+      return lines;
+    },
+  };
 }
 
 /** Maps a 1-based generated position to the 1-based position in the original TypeScript. */

@@ -32,9 +32,18 @@ const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
  * interceptors), routed to the host module it names, delayed by the configured latency, traced, and
  * given a per-run cookie jar. Nothing leaves the worker.
  */
+type Interceptors = { fetch: FetchInterceptor; socket: WebSocketInterceptor };
+/** Made before a run arrives (a spare worker waits for one), so the run does not pay for it. */
+let prepared: Interceptors | undefined;
+
+/** Makes the next network's interceptors now; they are not applied until its `start()`. */
+export function prepareInterceptors(): Interceptors {
+  return (prepared ??= { fetch: new FetchInterceptor(), socket: new WebSocketInterceptor() });
+}
+
 export class VirtualNetwork {
-  private readonly fetchInterceptor = new FetchInterceptor();
-  private readonly socketInterceptor = new WebSocketInterceptor();
+  private readonly fetchInterceptor: FetchInterceptor;
+  private readonly socketInterceptor: WebSocketInterceptor;
   private readonly socketOrigin = new WeakMap<object, string>();
   /** What the sandbox's Response saw when host code made one: what a browser would hide. */
   private readonly made = new WeakMap<Response, MadeResponse>();
@@ -55,6 +64,8 @@ export class VirtualNetwork {
   private readonly InternalResponse = sandboxResponseClass(this.made);
 
   constructor(private readonly options: VirtualNetworkOptions) {
+    ({ fetch: this.fetchInterceptor, socket: this.socketInterceptor } = prepareInterceptors());
+    prepared = undefined;
     this.latencyMs = options.latencyMs;
     this.pool = new ConnectionPool(options.connectionLimit);
   }

@@ -25,7 +25,12 @@ import {
 import type { transpile } from './transpile';
 import { virtualHostUrl, type SandboxEnv, type SandboxHostModule } from '../contract/sandbox';
 import { traceTime, type TraceEvent } from '../trace/events';
-import { VirtualNetwork, type NetworkBindings, type TraceDraft } from './virtual-network';
+import {
+  prepareInterceptors,
+  VirtualNetwork,
+  type NetworkBindings,
+  type TraceDraft,
+} from './virtual-network';
 
 /** The private port to the frame, handed over by the bootstrap before any reader code exists. */
 declare const BCP_PORT: MessagePort;
@@ -43,6 +48,8 @@ const heapBytes = (): number | undefined =>
 
 // The frame's watchdog hears these from the worker's creation on: a silence means the loop is blocked.
 const beat = (): void => post({ type: 'beat', heapBytes: heapBytes() });
+// Before the first beat, which tells the page this worker is ready: a run then starts at once.
+prepareInterceptors();
 beat();
 setInterval(beat, 100);
 

@@ -4,6 +4,7 @@
  * ever being downloaded (about 45 KB gzip).
  */
 import type { RunCode } from '../runtime/runner-client';
+import { compiledFiles } from './compiled-code';
 import type { PrecompiledFile } from '../runtime/source-positions';
 
 export interface RunCodeUrls {
@@ -31,10 +32,8 @@ export class RunCodeSource {
 
   /** Starts fetching the compiled files (a Run is likely); harmless to call more than once. */
   prefetch(): void {
-    this.compiled ??= fetchText(new URL(this.urls.compiledUrl, location.href).href)
-      .then((text) => JSON.parse(text) as Record<string, PrecompiledFile>)
-      // Without them every file is transpiled in the page, which still works.
-      .catch(() => ({}));
+    // Without them every file is transpiled in the page, which still works.
+    this.compiled ??= compiledFiles(this.urls.compiledUrl);
   }
 
   /** Compiled code for each file still equal to the chapter's (and matching this build), plus the transpiler if any is not. */

@@ -227,6 +227,13 @@ export class SandboxController {
     this.consoleView.reset();
     this.traceView.reset(this.hostOrder());
     this.setStatus('starting', 'Starting…');
+    delete this.root.dataset.runner;
+    const files = Object.fromEntries(
+      this.data.manifest.files.map((file) => [file, this.texts[file] ?? '']),
+    );
+    // The runner and the code to run load side by side: neither waits for the other.
+    const code = this.runCode.forRun(files);
+    code.catch(() => undefined);
     let runner: SandboxRunner;
     try {
       runner = await SandboxRunner.connect(new URL(this.data.runnerUrl, location.href));
@@ -238,12 +245,9 @@ export class SandboxController {
     this.startedAt = performance.now();
     this.runLog = { logs: [], trace: [] };
     this.emit('sandbox:start', {});
-    const files = Object.fromEntries(
-      this.data.manifest.files.map((file) => [file, this.texts[file] ?? '']),
-    );
-    let code: RunCode;
+    let ready: RunCode;
     try {
-      code = await this.runCode.forRun(files);
+      ready = await code;
     } catch (error) {
       this.consoleView.system(String((error as Error).message ?? error), 'error');
       this.setStatus('failed', 'Could not start the sandbox');
@@ -255,7 +259,7 @@ export class SandboxController {
       { latencyMs: this.knobs.latency(), params: knobs.params },
       // What a run reports once another run (or none) is current is ignored.
       this.runHandlers(() => this.isCurrent(handle)),
-      code,
+      ready,
     );
     this.current = handle;
   }
@@ -311,9 +315,16 @@ export class SandboxController {
    */
   prepare(): void {
     this.runCode.prefetch();
-    SandboxRunner.connect(new URL(this.data.runnerUrl, location.href)).catch(() => {
-      // Run tries again and reports the failure where the reader looks.
-    });
+    this.root.dataset.runner ??= 'starting';
+    SandboxRunner.connect(new URL(this.data.runnerUrl, location.href))
+      .then((runner) => runner.whenSpareReady())
+      .then(() => {
+        // `data-runner="ready"`: a Run pressed now only has to send the code (tests read this).
+        if (this.root.dataset.runner === 'starting') this.root.dataset.runner = 'ready';
+      })
+      .catch(() => {
+        // Run tries again and reports the failure where the reader looks.
+      });
   }
 
   /**

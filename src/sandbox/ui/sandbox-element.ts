@@ -3,6 +3,8 @@
  * work and waits for intent (Run, Ctrl/Cmd+Enter, touching the code, or saved edits to restore);
  * then it loads the controller, which brings the editor and runtime.
  */
+import { openRunnerFrame } from '../runtime/runner-frame';
+import { compiledFiles } from './compiled-code';
 import { showSolved, solvedExercises } from './exercise-progress';
 import { sharedSandbox } from './share-fragment';
 import type { SandboxController, SandboxData } from './sandbox-controller';
@@ -22,6 +24,7 @@ const visibility =
 
 class SandboxElement extends HTMLElement {
   private controller: Promise<SandboxController> | undefined;
+  private parsed: SandboxData | undefined;
 
   connectedCallback(): void {
     this.setUpTabs();
@@ -37,7 +40,7 @@ class SandboxElement extends HTMLElement {
     this.addEventListener('click', (event) => {
       const action = (event.target as HTMLElement).closest<HTMLElement>('[data-action]')?.dataset
         .action;
-      if (action === 'run') void this.load().then((controller) => controller.run());
+      if (action === 'run') this.runNow();
       if (action === 'stop') void this.load().then((controller) => controller.stop());
       if (action === 'reset') void this.load().then((controller) => controller.reset());
       if (action === 'share') void this.load().then((controller) => controller.share.copy());
@@ -47,7 +50,7 @@ class SandboxElement extends HTMLElement {
     this.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        void this.load().then((controller) => controller.run());
+        this.runNow();
       }
     });
     // Touching the highlighted code turns it into an editor at the same place.
@@ -64,7 +67,10 @@ class SandboxElement extends HTMLElement {
     });
     // A pointer resting on the sandbox, or keyboard focus entering it, makes a Run likely: start
     // the runner now so the click only sends the run (loading the controller also checks the knobs).
-    const prepare = () => void this.load().then((controller) => controller.prepare());
+    const prepare = () => {
+      this.startRunner();
+      void this.load().then((controller) => controller.prepare());
+    };
     this.addEventListener('pointerenter', prepare, { once: true });
     this.addEventListener('focusin', prepare, { once: true });
     if (this.hasSavedEdits() || this.isShared()) void this.load();
@@ -78,6 +84,23 @@ class SandboxElement extends HTMLElement {
   disconnectedCallback(): void {
     visibility?.unobserve(this);
     onScreen.delete(this);
+  }
+
+  /** Run: the runner frame starts at once, beside the controller chunk, not after it. */
+  private runNow(): void {
+    this.startRunner();
+    void this.load().then((controller) => controller.run());
+  }
+
+  /**
+   * Starts the runner frame (its process, document and spare worker) and the fetch of the compiled
+   * code without waiting for the controller, which later takes both over (decisions/0031).
+   */
+  private startRunner(): void {
+    const { runnerUrl, compiledUrl } = this.data();
+    if (compiledUrl) void compiledFiles(compiledUrl);
+    // A failure here is not the reader's concern yet: Run tries again and reports it where they look.
+    if (runnerUrl) openRunnerFrame(new URL(runnerUrl, location.href)).catch(() => undefined);
   }
 
   private isShared(): boolean {
@@ -99,7 +122,8 @@ class SandboxElement extends HTMLElement {
 
   private data(): SandboxData {
     const script = this.querySelector('script[data-sandbox-data]');
-    return JSON.parse(script?.textContent ?? '{}') as SandboxData;
+    this.parsed ??= JSON.parse(script?.textContent ?? '{}') as SandboxData;
+    return this.parsed;
   }
 
   private hasSavedEdits(): boolean {

@@ -1,0 +1,101 @@
+/**
+ * The early start (decisions/0031): a pointer resting on the sandbox builds the runner frame and
+ * loads a worker before the click, and a cold Run starts the frame and fetches the compiled code
+ * without waiting on the controller chunk or on each other. Behaviour only: timings are the bench's.
+ */
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium, pageUrl } from './helpers';
+
+const RUNNER = /\/_sandbox\/runner-[\w]+\.html/;
+const CONTROLLER = /\/sandbox-controller\.[\w-]+\.js$/;
+const COMPILED = /\/sandbox-compiled\/request-response\.json$/;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openChapter(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(pageUrl('patterns/request-response/'), { waitUntil: 'networkidle' });
+  return page;
+}
+
+const runnerFrames = (page: Page) => page.frames().filter((frame) => RUNNER.test(frame.url()));
+
+/** Holds every response to `url` until `release()` is called. */
+async function hold(page: Page, url: RegExp): Promise<{ seen: () => boolean; release(): void }> {
+  const held: Route[] = [];
+  let released = false;
+  let seen = false;
+  await page.route(url, (route) => {
+    seen = true;
+    if (released) return route.continue();
+    held.push(route);
+  });
+  return {
+    seen: () => seen,
+    release: () => {
+      released = true;
+      for (const route of held.splice(0)) void route.continue();
+    },
+  };
+}
+
+/** Clicks Run from script: no pointer moves onto the sandbox first, the coldest a Run can be. */
+const clickRun = (page: Page) =>
+  page.evaluate(() =>
+    document.querySelector<HTMLButtonElement>('bcp-sandbox [data-action="run"]')?.click(),
+  );
+
+const finished = (page: Page) =>
+  page
+    .locator('bcp-sandbox [data-status]')
+    .first()
+    .filter({ hasText: /Finished/ })
+    .waitFor({ timeout: 20_000 });
+
+test('after the pointer rests on the sandbox, the runner frame exists and a worker is ready before the click', async () => {
+  const page = await openChapter();
+  const sandbox = page.locator('bcp-sandbox').first();
+  expect(runnerFrames(page)).toHaveLength(0);
+  await sandbox.scrollIntoViewIfNeeded();
+  const box = await sandbox.boundingBox();
+  if (!box) throw new Error('the sandbox has no box');
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  await expect.poll(() => sandbox.getAttribute('data-runner'), { timeout: 10_000 }).toBe('ready');
+  expect(runnerFrames(page)).toHaveLength(1);
+
+  // The click reuses that frame and its worker.
+  await clickRun(page);
+  await finished(page);
+  expect(runnerFrames(page)).toHaveLength(1);
+  expect(await sandbox.getAttribute('data-runner')).toBeNull();
+  await page.close();
+});
+
+/**
+ * Clicks Run on a cold page while every response to `held` is held back, and expects `wanted` to be
+ * requested all the same: what `wanted` needs does not wait for `held`. Then lets the run finish.
+ */
+async function requestedWhileHeld(held: RegExp, wanted: RegExp): Promise<void> {
+  const page = await openChapter();
+  const holding = await hold(page, held);
+  const requested = page.waitForRequest(wanted, { timeout: 10_000 });
+  await clickRun(page);
+  await requested;
+  await expect.poll(() => holding.seen()).toBe(true);
+  holding.release();
+  await finished(page);
+  await page.close();
+}
+
+test('a cold Run starts the runner frame while the controller chunk is still loading', () =>
+  requestedWhileHeld(CONTROLLER, RUNNER));
+
+test('a cold Run fetches the compiled code while the runner frame is still loading', () =>
+  requestedWhileHeld(RUNNER, COMPILED));

@@ -35,7 +35,7 @@ export const formats: Record<string, Format> = {
  * sample repeats the work for at least 5 ms, and the median of five samples is kept. Before each
  * sample it lets other tasks run, as a server between requests would: at 10,000 records the work
  * takes long enough that five samples in a row would block the event loop for seconds (the page's
- * sandbox stops code that never yields for 1.7 s).
+ * sandbox stops code that never yields for 1.8 s).
  */
 export async function timeIt(work: () => unknown): Promise<number> {
   const samples: number[] = [];

@@ -59,6 +59,8 @@ describe.each(sandboxPages)('%s after a Run', (path) => {
       expect(await sandbox.locator(`[role="tabpanel"][data-file="${file}"]`).isVisible()).toBe(
         true,
       );
+      // Its highlighted code arrives on first selection (decisions/0060); axe checks it below.
+      await sandbox.locator(`[role="tabpanel"][data-file="${file}"] .expressive-code`).waitFor();
       await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
       await sandbox
         .locator('[data-status]')

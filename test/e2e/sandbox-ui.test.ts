@@ -82,14 +82,17 @@ async function editorText(file: string): Promise<string> {
 }
 
 describe('the Request–Response sandbox', () => {
-  test('renders the code as highlighted tabs before any script runs, with named controls', async () => {
+  test('renders the steps and file tabs with named controls; a file tab shows its highlighted code', async () => {
     for (const name of ['Run', 'Stop', 'Reset', 'Open in StackBlitz']) {
       await expect(sandbox().getByRole('button', { name, exact: true }).count()).resolves.toBe(1);
     }
     await expect(sandbox().getByRole('region', { name: 'Console' }).count()).resolves.toBe(1);
     await expect(sandbox().getByRole('region', { name: 'Network trace' }).count()).resolves.toBe(1);
-    const staticCode = await sandbox().locator('[data-file="client.ts"] [data-static]').innerText();
-    expect(staticCode).toContain('export default async function main');
+    // A file's code comes into the page when its tab is first selected (decisions/0060).
+    await sandbox().getByRole('tab', { name: 'client.ts' }).click();
+    const code = sandbox().locator('[data-file="client.ts"] [data-static] .expressive-code');
+    await code.waitFor();
+    expect(await code.innerText()).toContain('export default async function main');
   });
 
   test('Run shows what the client and the server print, labelled by host', async () => {

@@ -371,11 +371,14 @@ describe('the workbench', () => {
 
   test('the highlighted code shows line numbers, as error positions cite them', async () => {
     const page = await open('patterns/request-response/', 1280, 800);
-    const numbers = await page
-      .locator('bcp-sandbox')
-      .first()
+    const sandbox = page.locator('bcp-sandbox').first();
+    // A file's code comes into the page when its tab is first selected (decisions/0060).
+    await sandbox.getByRole('tab', { name: 'client.ts' }).click();
+    const numbers = await sandbox
       .locator('[data-file="client.ts"] [data-static] .ln')
-      .allTextContents();
+      .first()
+      .waitFor()
+      .then(() => sandbox.locator('[data-file="client.ts"] [data-static] .ln').allTextContents());
     const lines = readFileSync(
       resolve(import.meta.dirname, '../../sandboxes/request-response/client.ts'),
       'utf8',

@@ -8,6 +8,7 @@ import { compiledFiles } from './compiled-code';
 import { showSolved, solvedExercises } from './exercise-progress';
 import { sharedSandbox } from './share-fragment';
 import type { SandboxController, SandboxData } from './sandbox-controller';
+import type { DeferredFile } from './deferred-code';
 
 /** Sandboxes now on screen: while any is, the page hides its table of contents (the sandbox covers its column). */
 const onScreen = new Set<Element>();
@@ -25,6 +26,7 @@ const visibility =
 class SandboxElement extends HTMLElement {
   private controller: Promise<SandboxController> | undefined;
   private parsed: SandboxData | undefined;
+  private deferredCode: Promise<Record<string, DeferredFile>> | undefined;
 
   connectedCallback(): void {
     this.setUpTabs();
@@ -145,6 +147,45 @@ class SandboxElement extends HTMLElement {
     return this.controller;
   }
 
+  /** The highlighted code of the files not in the page (fetched once, on the first hint of use). */
+  private codeFiles(): Promise<Record<string, DeferredFile>> {
+    if (this.deferredCode) return this.deferredCode;
+    const loading = fetch(this.dataset.codeUrl ?? '').then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json() as Promise<Record<string, DeferredFile>>;
+    });
+    // A failed fetch is tried again on the next tab.
+    loading.catch(() => {
+      if (this.deferredCode === loading) this.deferredCode = undefined;
+    });
+    this.deferredCode = loading;
+    return loading;
+  }
+
+  /**
+   * Puts a file's highlighted code in place of its placeholder (SandboxCode.astro). Code from another
+   * build, or none at all, leaves the plain source instead: the reader still sees the file.
+   */
+  private async showCode(panel: HTMLElement): Promise<void> {
+    const placeholder = panel.querySelector<HTMLElement>('[data-deferred-code]');
+    if (!placeholder) return;
+    const file = placeholder.dataset.deferredCode ?? '';
+    const deferred = await this.codeFiles().catch(() => undefined);
+    if (!placeholder.isConnected) return;
+    const entry = deferred?.[file];
+    if (entry && entry.hash === placeholder.dataset.hash) {
+      // Build output from this site's own origin, not reader or runner text.
+      const template = document.createElement('template');
+      template.innerHTML = entry.html;
+      placeholder.replaceWith(template.content);
+    } else {
+      const pre = document.createElement('pre');
+      pre.className = 'sb-code-plain';
+      pre.textContent = this.data().files[file] ?? '';
+      placeholder.replaceWith(pre);
+    }
+  }
+
   /** On a narrow sandbox one pane shows at a time; these toggle buttons pick it (CSS hides the rest). */
   private setUpPanes(): void {
     const buttons = [...this.querySelectorAll<HTMLButtonElement>('[data-show]')];
@@ -188,10 +229,17 @@ class SandboxElement extends HTMLElement {
           `#${CSS.escape(each.getAttribute('aria-controls') ?? '')}`,
         );
         if (panel) panel.hidden = !selected;
+        if (panel && selected) void this.showCode(panel);
       }
       if (focus) tab.focus();
     };
+    // Pointing at or focusing a file's tab fetches the code it will show.
+    const prefetch = () => void this.codeFiles().catch(() => undefined);
     for (const tab of tabs) {
+      if (tab.dataset.file) {
+        tab.addEventListener('pointerenter', prefetch, { once: true });
+        tab.addEventListener('focus', prefetch, { once: true });
+      }
       tab.addEventListener('click', () => select(tab, false));
       tab.addEventListener('keydown', (event) => {
         const index = tabs.indexOf(tab);

@@ -16,7 +16,8 @@ export async function uploadInParts(
   const upload = (await started.json()) as { id: string; missing: number[]; error?: string };
   if (!started.ok) return console.error(`${started.status}: ${upload.error}`);
   const at = (path: string) => new URL(`/uploads/${upload.id}${path}`, server);
-  console.log(`upload ${upload.id}: ${upload.missing.length} parts of up to ${partSize} bytes`);
+  const parts = upload.missing.length === 1 ? '1 part' : `${upload.missing.length} parts`;
+  console.log(`upload ${upload.id}: ${parts} of up to ${partSize} bytes`);
 
   let missing = upload.missing;
   for (let drops = 0; missing.length > 0;) {

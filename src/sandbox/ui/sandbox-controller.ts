@@ -2,7 +2,7 @@
  * Everything a sandbox does once the reader shows intent: editors, runs, console, trace, storage and
  * the StackBlitz export. Loaded on demand by `sandbox-element.ts`, so a chapter page stays light.
  */
-import type { Exercise, ExerciseRun } from '../runtime/exercise';
+import type { ExerciseRun } from '../runtime/exercise';
 import type { ConsoleEntry } from '../runtime/protocol';
 import {
   SandboxRunner,
@@ -10,12 +10,12 @@ import {
   type RunHandle,
   type RunHandlers,
 } from '../runtime/runner-client';
-import type { SandboxManifest } from '../contract/manifest';
 import type { TraceEvent } from '../trace/events';
 import { ConsoleView } from './console-view';
+import type { SandboxData } from './sandbox-data';
 import { clearEdit, saveEdit } from './edit-storage';
 import { offerReset, restoreSavedEdits, type EditHost } from './edit-dialogs';
-import { showVerdicts } from './exercise-verdicts';
+import { preloadExercises, showVerdicts } from './exercise-verdicts';
 import type { CodeEditor } from './editor';
 import { KnobInputs } from './knob-inputs';
 import { RunCodeSource } from './run-code';
@@ -24,27 +24,12 @@ import { showNotice, type NoticeAction } from './sandbox-notice';
 import { laneOrder } from './trace-lanes';
 import { TraceView } from './trace-view';
 
-/** The data Sandbox.astro embeds as JSON: the files as the chapter ships them. */
-export interface SandboxData {
-  id: string;
-  manifest: Required<SandboxManifest>;
-  files: Record<string, string>;
-  hashes: Record<string, string>;
-  runnerUrl: string;
-  chapterUrl: string;
-  compiledUrl: string;
-  transpilerUrl: string;
-}
-
 /** The element Sandbox.astro always renders; missing means the markup and this code disagree. */
 function required<T extends HTMLElement = HTMLElement>(root: ParentNode, selector: string): T {
   const element = root.querySelector<T>(selector);
   if (!element) throw new Error(`<bcp-sandbox> markup has no ${selector}`);
   return element;
 }
-
-/** Each sandbox's exercises, loaded only when a run ends on a page that has them. */
-const exerciseModules = import.meta.glob<{ exercises: Exercise[] }>('/sandboxes/*/exercises.ts');
 
 type Status = 'idle' | 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
 
@@ -190,7 +175,7 @@ export class SandboxController {
           onRun: () => void this.run(),
         });
         this.editors.set(file, editor);
-        this.preloadExercises();
+        preloadExercises(this.root, this.data.id);
         host.hidden = false;
         staticCode.hidden = true;
         this.el<HTMLElement>('[data-editor-help]').hidden = false;
@@ -327,24 +312,11 @@ export class SandboxController {
       });
   }
 
-  /**
-   * Loads this sandbox's exercise checks while the page is idle, once the reader can edit. Loading
-   * them when a run ends (the first time a check is needed) costs a restyle and relayout of the whole
-   * page for "Fonts changed" in Chromium at the moment the page is heaviest (decisions/0063).
-   */
-  private preloadExercises(): void {
-    const load = exerciseModules[`/sandboxes/${this.data.id}/exercises.ts`];
-    if (!load || this.root.querySelector('[data-exercise]') === null) return;
-    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback : setTimeout;
-    idle(() => void load().catch(() => undefined));
-  }
-
   /** Runs every exercise's check on what the run did and shows each verdict next to its task. */
   private async checkExercises(run: ExerciseRun): Promise<void> {
     // The shipped code solves no exercise: a verdict before the reader edited anything only discourages.
     if (!this.edited()) return;
-    const load = exerciseModules[`/sandboxes/${this.data.id}/exercises.ts`];
-    if (load) await showVerdicts(this.root, this.data.id, run, load);
+    await showVerdicts(this.root, this.data.id, run);
   }
 
   /**

@@ -7,7 +7,8 @@ import { openRunnerFrame } from '../runtime/runner-frame';
 import { compiledFiles } from './compiled-code';
 import { showSolved, solvedExercises } from './exercise-progress';
 import { sharedSandbox } from './share-fragment';
-import type { SandboxController, SandboxData } from './sandbox-controller';
+import type { SandboxController } from './sandbox-controller';
+import type { SandboxData } from './sandbox-data';
 import type { DeferredFile } from './deferred-code';
 
 /** Sandboxes now on screen: while any is, the page hides its table of contents (the sandbox covers its column). */

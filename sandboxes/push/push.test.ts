@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { runSandboxInNode, type HarnessResult } from '#harness';
 import type { SandboxEnv, SandboxHostModule, SandboxPeer } from '#contract';
 import type { TraceEvent } from '#trace/events';
-import { traceSignature } from '#trace/trace-model';
+import { traceSignature } from '#trace/signature';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runSandboxInNode, type HarnessResult } from '#harness';
 import type { TraceEvent } from '#trace/events';
-import { traceSignature } from '#trace/trace-model';
+import { traceSignature } from '#trace/signature';
 import { createApp } from './app.ts';
 import { decodePart, encodePart } from './token.ts';
 

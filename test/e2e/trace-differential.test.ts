@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../../src/sandbox/node/harness';
 import { strictSignature } from '../../src/sandbox/trace/strict-signature';
-import { traceSignature } from '../../src/sandbox/trace/trace-model';
+import { traceSignature } from '../../src/sandbox/trace/signature';
 import { launchChromium } from './helpers';
 import {
   readSandboxFolder,

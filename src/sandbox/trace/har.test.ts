@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from './events';
-import { TraceModel, traceSignature } from './trace-model';
+import { TraceModel } from './trace-model';
+import { traceSignature } from './signature';
 import { toHar, type HarEntry } from './har-export';
 import { HarImportError, harToTrace } from './har-import';
 import { harProblems } from './har-schema';

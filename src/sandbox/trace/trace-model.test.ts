@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from './events';
 import type { HostCounters, WireForm } from './model-types';
-import { TraceModel, describeMessage, traceSignature, wireForm } from './trace-model';
+import { TraceModel } from './trace-model';
+import { describeMessage, wireForm } from './wire-form';
+import { traceSignature } from './signature';
 import { utf8Length, wsFrameHeaderBytes } from './wire-bytes';
 
 /** Element `i`, or a failed test that says which one was missing. */

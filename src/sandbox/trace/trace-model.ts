@@ -406,7 +406,3 @@ export class TraceModel {
     return;
   }
 }
-
-// The trace library's entry points beside the model: what a message looks like, and a run's signature.
-export { describeMessage, wireForm } from './wire-form';
-export { traceSignature } from './signature';

@@ -1,5 +1,6 @@
 import type { Exercise, ExerciseRun } from '../runtime/exercise';
 import { markSolved } from './exercise-progress';
+import { whenIdle } from './frame-scheduler';
 
 /** Each sandbox's exercises, loaded only when needed on a page that has them. */
 const exerciseModules = import.meta.glob<{ exercises: Exercise[] }>('/sandboxes/*/exercises.ts');
@@ -13,8 +14,7 @@ const exercisesOf = (sandbox: string) => exerciseModules[`/sandboxes/${sandbox}/
 export function preloadExercises(root: HTMLElement, sandbox: string): void {
   const load = exercisesOf(sandbox);
   if (!load || root.querySelector('[data-exercise]') === null) return;
-  const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback : setTimeout;
-  idle(() => void load().catch(() => undefined));
+  whenIdle(() => void load().catch(() => undefined));
 }
 
 /**

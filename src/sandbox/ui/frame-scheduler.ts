@@ -50,3 +50,21 @@ export function requestDraw(work: FrameWork): void {
 export function cancelDraw(work: FrameWork): void {
   queued.delete(work);
 }
+
+/** How long a stand-in idle period lasts where the browser has no `requestIdleCallback` (Safari). */
+const IDLE_FALLBACK_MS = 50;
+
+/**
+ * `requestIdleCallback`, or where the browser lacks it (Safari) a timer whose deadline honestly
+ * reports the room left in a 50 ms period, so work that waits for room still gets done there.
+ */
+export function whenIdle(work: IdleRequestCallback): void {
+  if (typeof requestIdleCallback === 'function') {
+    requestIdleCallback(work);
+    return;
+  }
+  setTimeout(() => {
+    const end = performance.now() + IDLE_FALLBACK_MS;
+    work({ didTimeout: false, timeRemaining: () => Math.max(0, end - performance.now()) });
+  }, IDLE_FALLBACK_MS);
+}

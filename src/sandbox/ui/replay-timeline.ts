@@ -10,6 +10,7 @@
  */
 import type { HostCounters } from '../trace/model-types';
 import { TraceModel } from '../trace/trace-model';
+import { whenIdle } from './frame-scheduler';
 
 /** Events between checkpoints: a jump folds at most this many after copying one. */
 export const CHECKPOINT = 500;
@@ -156,11 +157,6 @@ export class ReplayTimeline {
 
   /** Makes the checkpoints while the page is idle, so the first jump back does not fold the whole run. */
   private prepareCheckpoints(model: TraceModel): void {
-    const idle =
-      typeof requestIdleCallback === 'function'
-        ? requestIdleCallback
-        : (run: IdleRequestCallback) =>
-            setTimeout(() => run({ didTimeout: false, timeRemaining: () => 8 }), 50);
     // One checkpoint copies the run so far: make one per idle period, and only in one with room for it.
     const next = (deadline: IdleDeadline): void => {
       if (this.full !== model) return;
@@ -168,9 +164,9 @@ export class ReplayTimeline {
       if (slot * CHECKPOINT > model.events.length) return;
       if (deadline.timeRemaining() > IDLE_ROOM_MS || deadline.didTimeout)
         this.checkpoint(model, slot);
-      idle(next);
+      whenIdle(next);
     };
-    idle(next);
+    whenIdle(next);
   }
 
   /** Checkpoint `slot`, making the ones before it first. */

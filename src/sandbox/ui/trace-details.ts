@@ -3,7 +3,8 @@
  * and the counters per host. Every piece of event data reaches the DOM through textContent.
  */
 import type { HostCounters } from '../trace/model-types';
-import { describeMessage, wireForm, type TraceModel } from '../trace/trace-model';
+import { type TraceModel } from '../trace/trace-model';
+import { describeMessage, wireForm } from '../trace/wire-form';
 
 /** Creates an element with attributes and children (text children become text nodes). */
 export function h<K extends keyof HTMLElementTagNameMap>(

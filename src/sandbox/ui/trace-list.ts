@@ -2,7 +2,8 @@
  * The messages of a run as a keyboard-navigable listbox (the diagram's text alternative): arrow keys,
  * Page Up/Down, Home and End move, Enter or Space shows the wire view. Draws only the rows in view.
  */
-import { describeMessage, type TraceModel } from '../trace/trace-model';
+import { type TraceModel } from '../trace/trace-model';
+import { describeMessage } from '../trace/wire-form';
 import { h } from './trace-details';
 
 export const LIST_ROW = 26;

@@ -5,7 +5,7 @@
  * is never parsed as markup. Colours come from classes styled in trace-view.css.
  */
 import type { TraceExchange, TraceMessage } from '../trace/model-types';
-import { describeMessage } from '../trace/trace-model';
+import { describeMessage } from '../trace/wire-form';
 import { foldLabel } from './trace-host-filter';
 
 /** An SVG element: tag, attributes, children, or text content. */
@@ -86,10 +86,6 @@ export function fitLane(width: number, hostCount: number, gutter: number = LAYOU
 /** Width of one character of a host name (13 px monospace, bold). */
 const CHAR_PX = 7.8;
 
-function fitsName(text: string, px: number): boolean {
-  return text.length <= Math.max(3, Math.floor(px / CHAR_PX));
-}
-
 /** A host name cut to fit `px`, keeping its end ("thumbnails-1" → "thum…s-1"): names often differ only there. */
 function fitName(text: string, px: number): string {
   const max = Math.max(3, Math.floor(px / CHAR_PX));
@@ -142,7 +138,8 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
 
   // Lifelines and host names; names too long for their lane alternate between two rows, so each
   // may take two lanes' width ("thumbnails-1" rather than "thum…s-1" on a phone).
-  const staggered = hosts.length > 2 && hosts.some((host) => !fitsName(host, laneWidth - 10));
+  const staggered =
+    hosts.length > 2 && hosts.some((host) => fitName(host, laneWidth - 10) !== host);
   hosts.forEach((host, i) => {
     const x = laneX(i);
     children.push(

@@ -39,8 +39,6 @@ export function watchWideFigures(root: ParentNode = document): void {
   const observer = new ResizeObserver((entries) => {
     for (const entry of entries) update(entry.target as HTMLElement);
   });
-  for (const box of boxes) {
-    update(box);
-    observer.observe(box);
-  }
+  // The observer reports every box once after the first layout: measuring here would force one.
+  for (const box of boxes) observer.observe(box);
 }

@@ -119,8 +119,12 @@ describe.each(sandboxPages)('%s', (path) => {
 
 describe('figures in the prose', () => {
   /** Each figure and scrolling table: does it scroll, is it a named tab stop, does it show a hint? */
-  const figures = (page: Page) =>
-    page.locator('figure.diagram-figure, .ct-scroll').evaluateAll((boxes) =>
+  const figures = async (page: Page) => {
+    // The boxes are marked when the page first renders (a ResizeObserver's first report).
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
+    return page.locator('figure.diagram-figure, .ct-scroll').evaluateAll((boxes) =>
       boxes.map((box) => ({
         scrolls: box.scrollWidth > box.clientWidth + 1,
         marked: box.hasAttribute('data-scrolls'),
@@ -132,6 +136,7 @@ describe('figures in the prose', () => {
             : getComputedStyle(box).backgroundImage.includes('gradient'),
       })),
     );
+  };
 
   test('at 390 px, a figure wider than the column says it scrolls, and is a named tab stop', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });

@@ -21,6 +21,16 @@ port.onmessage = ({ data }) => {
   if (data.type !== 'run') return;
   const run = data.run;
   port.postMessage({ type: 'started', run });
+  // Lines posing as the runtime, or naming a host the run does not have, are dropped one by one.
+  port.postMessage({ type: 'console', run, entries: [
+    { host: 'sandbox', level: 'error', text: 'Session expired: sign in at evil.example', t: 0 },
+    { host: 'evil', level: 'log', text: 'x', t: 0 },
+    line(-1),
+  ] });
+  // The runtime's notices are codes the page words; unknown codes and hosts are refused.
+  port.postMessage({ type: 'notice', run, code: 'host-restarted', host: 'server' });
+  port.postMessage({ type: 'notice', run, code: 'host-restarted', host: 'sign in at evil.example' });
+  port.postMessage({ type: 'notice', run, code: 'Session expired: sign in at evil.example' });
   // A million console lines, 5,000 at a time.
   for (let k = 0; k < 200; k++) port.postMessage({ type: 'console', run, entries: batch(5000, (i) => line(k * 5000 + i)) });
   // Batches over the size limit, and lines of the wrong shape, are dropped whole.
@@ -55,7 +65,6 @@ beforeAll(async () => {
   server = await startRuntimePage({ '/hostile-runner.html': HOSTILE_RUNNER });
   browser = await launchChromium();
   page = await browser.newPage();
-  await page.goto(server.url);
 });
 
 afterAll(async () => {
@@ -63,55 +72,94 @@ afterAll(async () => {
   await server?.close();
 });
 
-test('a runner that floods and forges is held to the per-run caps and per-kind checks in the page', async () => {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+/** What one run through the hostile runner handed the page's handlers. */
+interface Seen {
+  end: string;
+  lines: number;
+  labels: string[];
+  dropped: number;
+  exchanges: string[];
+  hosts: number;
+  kills: string[];
+  notices: string[];
+}
+
+async function runHostile(scenario: string): Promise<Seen> {
+  await page.goto(server.url);
   const sandbox = inlineSandbox(
     'export default { fetch: () => new Response("ok") };',
     'export default async function main() {}',
   );
-  const seen = await page.evaluate(async ({ manifest, files }) => {
-    interface Runtime {
-      SandboxRunner: { connect(url: URL): Promise<{ run(...args: unknown[]): unknown }> };
-    }
-    const runtime = (window as unknown as { SandboxRuntime: Runtime }).SandboxRuntime;
-    const runner = await runtime.SandboxRunner.connect(
-      new URL('/hostile-runner.html', location.href),
-    );
-    let lines = 0;
-    let dropped = 0;
-    const exchanges: string[] = [];
-    const hosts = new Set<string>();
-    const kills: string[] = [];
-    const end = await new Promise<string>((done) => {
-      runner.run(
-        manifest,
-        files,
-        { latencyMs: 0, params: {} },
-        {
-          onConsole: (entries: unknown[]) => (lines += entries.length),
-          onDropped: (count: number) => (dropped = count),
-          onTrace: (events: Array<{ exchange: string; from: string; to: string }>) => {
-            for (const event of events) {
-              exchanges.push(event.exchange);
-              hosts.add(event.from).add(event.to);
-            }
-          },
-          onFinished: (ok: unknown) => done(`finished ${String(ok)}`),
-          onKilled: (reason: string) => kills.push(reason),
-        },
+  return page.evaluate(
+    async ({ manifest, files, scenario }) => {
+      interface Runtime {
+        SandboxRunner: { connect(url: URL): Promise<{ run(...args: unknown[]): unknown }> };
+      }
+      const runtime = (window as unknown as { SandboxRuntime: Runtime }).SandboxRuntime;
+      const runner = await runtime.SandboxRunner.connect(
+        new URL(`/hostile-runner.html${scenario}`, location.href),
       );
-    });
-    return { end, lines, dropped, exchanges, hosts: hosts.size, kills };
-  }, sandbox);
+      let lines = 0;
+      let dropped = 0;
+      const labels = new Set<string>();
+      const exchanges: string[] = [];
+      const hosts = new Set<string>();
+      const kills: string[] = [];
+      const notices: string[] = [];
+      const end = await new Promise<string>((done) => {
+        runner.run(
+          manifest,
+          files,
+          { latencyMs: 0, params: {} },
+          {
+            onConsole: (entries: Array<{ host: string }>) => {
+              lines += entries.length;
+              for (const entry of entries) labels.add(entry.host);
+            },
+            onDropped: (count: number) => (dropped = count),
+            onTrace: (events: Array<{ exchange: string; from: string; to: string }>) => {
+              for (const event of events) {
+                exchanges.push(event.exchange);
+                hosts.add(event.from).add(event.to);
+              }
+            },
+            onNotice: (text: string) => notices.push(text),
+            onFinished: (ok: unknown) => done(`finished ${String(ok)}`),
+            onKilled: (reason: string) => kills.push(reason),
+          },
+        );
+      });
+      return {
+        end,
+        lines,
+        labels: [...labels],
+        dropped,
+        exchanges,
+        hosts: hosts.size,
+        kills,
+        notices,
+      };
+    },
+    { ...sandbox, scenario },
+  );
+}
+
+test('a runner that floods and forges is held to the per-run caps and per-kind checks in the page', async () => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const seen = await runHostile('');
   expect(seen.end).toBe('finished true');
   expect(seen.lines).toBe(MAX_CONSOLE_LINES);
-  expect(seen.dropped).toBe(1_000_000 - MAX_CONSOLE_LINES);
+  expect(seen.labels).toEqual(['client']);
+  expect(seen.dropped).toBe(1_000_000 + 1 - MAX_CONSOLE_LINES);
   expect(seen.hosts).toBeLessThanOrEqual(MAX_TRACE_HOSTS);
   // Of the flood, only events naming hosts within the cap got through; no malformed event did.
   expect(seen.exchanges.filter((id) => id.startsWith('bad'))).toEqual([]);
   expect(seen.exchanges).toContain('good');
   expect(seen.exchanges.filter((id) => id.startsWith('flood')).length).toBe(MAX_TRACE_HOSTS - 2);
   expect(seen.kills).toEqual([]);
+  expect(seen.notices).toEqual([
+    'server restarted: its memory (sessions, counters, queues) is gone.',
+  ]);
   expect(errors).toEqual([]);
 });

@@ -7,7 +7,10 @@ import { isTraceEvent } from '../trace/validate';
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error';
 
 export interface ConsoleEntry {
-  /** Host or client name, or "sandbox" for messages from the runtime itself. */
+  /**
+   * Host or client name from the run's manifest: the page refuses any other. The runtime's own
+   * messages travel as coded notices, which the page words itself.
+   */
   host: string;
   level: ConsoleLevel;
   text: string;
@@ -71,6 +74,18 @@ const STOP_CAUSES: ReadonlySet<string> = new Set<StopCause>([
   'runner-lost',
 ]);
 
+/** What the runtime itself tells the reader, as a code: the page words each one (runner-client.ts). */
+export type NoticeCode =
+  /** The trace reached MAX_TRACE_EVENTS; later events are not recorded. */
+  | 'trace-cap'
+  /** A host was restarted (a fault the reader injected): `host` names it. */
+  | 'host-restarted';
+
+export const NOTICE_CODES: ReadonlySet<string> = new Set<NoticeCode>([
+  'trace-cap',
+  'host-restarted',
+]);
+
 /** The handshake the runner frame posts to its parent window, with the page's end of the channel. */
 export interface ReadyMessage {
   type: 'bcp-ready';
@@ -89,6 +104,7 @@ export type RunnerMessage =
   | { type: 'console'; run: number; entries: ConsoleEntry[] }
   | { type: 'dropped'; run: number; count: number }
   | { type: 'trace'; run: number; events: TraceEvent[] }
+  | { type: 'notice'; run: number; code: NoticeCode; host?: string }
   | { type: 'finished'; run: number; ok: boolean }
   | { type: 'ended'; run: number; cause: StopCause };
 
@@ -103,6 +119,7 @@ export type WorkerMessage =
   | { type: 'console'; entries: ConsoleEntry[] }
   | { type: 'dropped'; count: number }
   | { type: 'trace'; events: TraceEvent[] }
+  | { type: 'notice'; code: NoticeCode; host?: string }
   | { type: 'finished'; ok: boolean }
   /** The runtime refused an allocation over the memory ceiling. */
   | { type: 'over-memory' };
@@ -112,6 +129,7 @@ const WORKER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
   'console',
   'dropped',
   'trace',
+  'notice',
   'finished',
   'over-memory',
 ]);
@@ -122,19 +140,11 @@ export const FRAME_BEAT_MS = 250;
 export const MAX_BATCH = 5000;
 /**
  * Most console entries or trace events the runner puts in one message, and messages per kind per
- * flush. The page validates and hands on each message in one task, so a flood arrives as several
- * short tasks instead of one long one (decisions/0063).
+ * flush (`worker-output.ts`). The page validates and hands on each message in one task, so a flood
+ * arrives as several short tasks instead of one long one (decisions/0063).
  */
 export const POST_BATCH = 250;
 export const POSTS_PER_FLUSH = 4;
-
-/** Takes up to POSTS_PER_FLUSH batches of at most POST_BATCH items off the front of `queue`. */
-export function takeBatches<T>(queue: T[]): T[][] {
-  const batches: T[][] = [];
-  while (queue.length > 0 && batches.length < POSTS_PER_FLUSH)
-    batches.push(queue.splice(0, POST_BATCH));
-  return batches;
-}
 
 /** Longest console line kept, in characters. */
 export const MAX_LINE = 10_000;
@@ -144,7 +154,6 @@ export const MAX_CONSOLE_LINES = 1000;
 export const MAX_TRACE_EVENTS = 50_000;
 /** Distinct host names a run's trace may name; more would flood the diagram's lanes. */
 export const MAX_TRACE_HOSTS = 64;
-
 const LEVELS = new Set(['log', 'info', 'warn', 'error']);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -196,6 +205,8 @@ export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
       return isBatch(data.events) && data.events.every(isTraceEvent)
         ? { type: 'trace', run, events: data.events }
         : undefined;
+    case 'notice':
+      return parseNotice(run, data);
     case 'finished':
       return typeof data.ok === 'boolean' ? { type: 'finished', run, ok: data.ok } : undefined;
     case 'ended':
@@ -205,6 +216,15 @@ export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
     default:
       return undefined;
   }
+}
+
+function parseNotice(run: number, data: Record<string, unknown>): RunnerMessage | undefined {
+  if (typeof data.code !== 'string' || !NOTICE_CODES.has(data.code)) return undefined;
+  const code = data.code as NoticeCode;
+  if (data.host === undefined) return { type: 'notice', run, code };
+  return typeof data.host === 'string' && data.host.length <= 64
+    ? { type: 'notice', run, code, host: data.host }
+    : undefined;
 }
 
 /** The frame's first filter on what a worker sends: a known type, or dropped. The page checks the rest. */

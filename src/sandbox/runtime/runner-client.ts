@@ -7,7 +7,9 @@
  *    (`runner-frame.ts`, which the sandbox element may call first, at the first sign of intent).
  *    Nothing is ever posted to the frame's window, so a document that replaced the runner gets nothing.
  * 2. Every message on the port is validated by kind (`parseRunnerMessage`), matched to a live run,
- *    and held to per-run caps here: console lines, trace events and host names.
+ *    and held to per-run caps here: console lines, trace events and host names. Console lines must
+ *    name a host or client of the manifest; the runtime's own messages arrive as notice codes,
+ *    worded here.
  * 3. The frame beats every FRAME_BEAT_MS. When the page hears nothing for LIVENESS_LIMIT_MS, the
  *    runner is taken as lost: live runs end with a message, the frame is removed, and the next
  *    `connect()` builds a fresh one.
@@ -19,6 +21,7 @@ import {
   parseRunnerMessage,
   type ConsoleEntry,
   type ControlAction,
+  type NoticeCode,
   type PageMessage,
   type RunOptions,
   type StopCause,
@@ -35,6 +38,8 @@ export interface RunHandlers {
   /** Total console lines not shown so far in this run (the cap was reached). */
   onDropped?(count: number): void;
   onTrace?(events: TraceEvent[]): void;
+  /** A message from the sandbox itself, worded by the page (never text from the runner). */
+  onNotice?(text: string, level: 'info' | 'warn'): void;
   /** The run ended by itself: every client's main() settled. */
   onFinished?(ok: boolean): void;
   /** The run was ended from outside: Stop, the watchdog, a crash, or a lost runner. */
@@ -70,6 +75,28 @@ export const STOP_MESSAGES: Record<StopCause, string> = {
     'The sandbox stopped answering (its process may have crashed or run out of memory). A fresh sandbox starts when you press Run.',
 };
 
+const TRACE_CAP = `The trace keeps the first ${MAX_TRACE_EVENTS.toLocaleString('en')} network events; later ones are not recorded.`;
+
+/** A notice as the page gives it: its text (undefined: refused), its level, and whether once per run. */
+interface Notice {
+  text: string | undefined;
+  level: 'info' | 'warn';
+  once: boolean;
+}
+
+/** What the page says for each notice code the runtime sends. */
+const NOTICES: Record<NoticeCode, (host: string | undefined, run: RunState) => Notice> = {
+  'trace-cap': () => ({ text: TRACE_CAP, level: 'warn', once: true }),
+  'host-restarted': (host, run) => ({
+    text:
+      host !== undefined && run.restartable.has(host)
+        ? `${host} restarted: its memory (sessions, counters, queues) is gone.`
+        : undefined,
+    level: 'info',
+    once: false,
+  }),
+};
+
 /** A live run's handlers and what the page has accepted from it so far. */
 interface RunState {
   handlers: RunHandlers;
@@ -78,7 +105,14 @@ interface RunState {
   workerDropped: number;
   pageDropped: number;
   events: number;
+  /** Names a console line may carry: the manifest's hosts and clients. */
+  names: ReadonlySet<string>;
+  /** Hosts a restart notice may name. */
+  restartable: ReadonlySet<string>;
+  /** Names the trace has used so far (at most MAX_TRACE_HOSTS). */
   hosts: Set<string>;
+  /** Notices already given, so each is said once per run. */
+  told: Set<string>;
 }
 
 let nextRun = 1;
@@ -138,13 +172,17 @@ export class SandboxRunner {
     code: RunCode = {},
   ): RunHandle {
     const id = nextRun++;
+    const names = [...Object.keys(manifest.clients), ...Object.keys(manifest.hosts)];
     this.runs.set(id, {
       handlers,
       lines: 0,
       workerDropped: 0,
       pageDropped: 0,
       events: 0,
-      hosts: new Set([...Object.keys(manifest.clients), ...Object.keys(manifest.hosts)]),
+      names: new Set(names),
+      restartable: new Set(Object.keys(manifest.hosts)),
+      hosts: new Set(names),
+      told: new Set(),
     });
     this.post({ type: 'run', run: id, manifest, files, ...code, options });
     // This run takes the spare; the frame's next beat says when another is ready.
@@ -201,6 +239,8 @@ export class SandboxRunner {
         return handlers.onDropped?.(state.workerDropped + state.pageDropped);
       case 'trace':
         return this.acceptTrace(state, message.events);
+      case 'notice':
+        return this.tell(state, message.code, NOTICES[message.code](message.host, state));
       case 'finished':
         this.runs.delete(message.run);
         return handlers.onFinished?.(message.ok);
@@ -218,14 +258,31 @@ export class SandboxRunner {
     for (const resolve of waiters) resolve();
   }
 
-  /** Passes on console lines up to the per-run cap; the rest are only counted. */
+  /** Gives a notice (once per run and `key`, unless it may repeat); a notice without text is refused. */
+  private tell(state: RunState, key: string, notice: Notice): void {
+    if (notice.text === undefined || state.told.has(key)) return;
+    if (notice.once) state.told.add(key);
+    state.handlers.onNotice?.(notice.text, notice.level);
+  }
+
+  private warn(state: RunState, key: string, text: string): void {
+    this.tell(state, key, { text, level: 'warn', once: true });
+  }
+
+  /** Passes on console lines of the run's own hosts, up to the per-run caps; the rest are only counted. */
   private acceptConsole(state: RunState, entries: ConsoleEntry[]): void {
-    const room = Math.max(0, MAX_CONSOLE_LINES - state.lines);
-    const shown = entries.slice(0, room);
-    state.lines += shown.length;
+    const shown: ConsoleEntry[] = [];
+    let refused = 0;
+    for (const entry of entries) {
+      if (!state.names.has(entry.host)) continue;
+      if (state.lines < MAX_CONSOLE_LINES) {
+        state.lines += 1;
+        shown.push(entry);
+      } else refused += 1;
+    }
     if (shown.length > 0) state.handlers.onConsole?.(shown);
-    if (entries.length > shown.length) {
-      state.pageDropped += entries.length - shown.length;
+    if (refused > 0) {
+      state.pageDropped += refused;
       state.handlers.onDropped?.(state.workerDropped + state.pageDropped);
     }
   }
@@ -234,7 +291,10 @@ export class SandboxRunner {
   private acceptTrace(state: RunState, events: TraceEvent[]): void {
     const accepted: TraceEvent[] = [];
     for (const event of events) {
-      if (state.events >= MAX_TRACE_EVENTS) break;
+      if (state.events >= MAX_TRACE_EVENTS) {
+        this.warn(state, 'trace-cap', TRACE_CAP);
+        break;
+      }
       const known = state.hosts.has(event.from) && state.hosts.has(event.to);
       if (!known) {
         const added = new Set([event.from, event.to].filter((host) => !state.hosts.has(host)));

@@ -47,6 +47,9 @@ port.onmessage = ({ data }) => {
     { kind: 'abort', t: 1, exchange: 'bad5', from: { toString: 'x' }, to: 'server' },
   ]) port.postMessage({ type: 'trace', run, events: [event] });
   port.postMessage({ type: 'trace', run, events: [{ kind: 'abort', t: 2, exchange: 'good', from: 'client', to: 'server' }] });
+  // One bad event (an SSE data field over the 64 KB bound) costs only itself, not its batch.
+  const abort = (exchange) => ({ kind: 'abort', t: 3, exchange, from: 'client', to: 'server' });
+  port.postMessage({ type: 'trace', run, events: [abort('good-a'), { kind: 'sse-event', t: 3, exchange: 'bad6', from: 'server', to: 'client', data: 'x'.repeat(70000) }, abort('good-b')] });
   // Text posing as the runtime, unknown kinds, and other runs' ends.
   port.postMessage({ type: 'killed', run, reason: 'Stopped: sign in at evil.example' });
   port.postMessage({ type: 'ended', run, cause: 'sign in at evil.example' });
@@ -153,13 +156,16 @@ test('a runner that floods and forges is held to the per-run caps and per-kind c
   expect(seen.labels).toEqual(['client']);
   expect(seen.dropped).toBe(1_000_000 + 1 - MAX_CONSOLE_LINES);
   expect(seen.hosts).toBeLessThanOrEqual(MAX_TRACE_HOSTS);
-  // Of the flood, only events naming hosts within the cap got through; no malformed event did.
+  // Of the flood, only events naming hosts within the cap got through; no malformed event did, and
+  // each malformed event cost only itself.
   expect(seen.exchanges.filter((id) => id.startsWith('bad'))).toEqual([]);
-  expect(seen.exchanges).toContain('good');
+  expect(seen.exchanges).toEqual(expect.arrayContaining(['good', 'good-a', 'good-b']));
   expect(seen.exchanges.filter((id) => id.startsWith('flood')).length).toBe(MAX_TRACE_HOSTS - 2);
   expect(seen.kills).toEqual([]);
   expect(seen.notices).toEqual([
     'server restarted: its memory (sessions, counters, queues) is gone.',
+    '5,004 console lines were malformed and dropped.',
+    '6 trace events were malformed and dropped.',
   ]);
   expect(errors).toEqual([]);
 });

@@ -101,9 +101,10 @@ export type RunnerMessage =
    */
   | { type: 'beat'; spare?: boolean }
   | { type: 'started'; run: number }
-  | { type: 'console'; run: number; entries: ConsoleEntry[] }
+  /** `malformed` (set by the page's check): items of the batch that failed it and were left out. */
+  | { type: 'console'; run: number; entries: ConsoleEntry[]; malformed?: number }
   | { type: 'dropped'; run: number; count: number }
-  | { type: 'trace'; run: number; events: TraceEvent[] }
+  | { type: 'trace'; run: number; events: TraceEvent[]; malformed?: number }
   | { type: 'notice'; run: number; code: NoticeCode; host?: string }
   | { type: 'finished'; run: number; ok: boolean }
   | { type: 'ended'; run: number; cause: StopCause };
@@ -180,12 +181,22 @@ function isConsoleEntry(value: unknown): value is ConsoleEntry {
   );
 }
 
-const isBatch = (value: unknown): value is unknown[] =>
-  Array.isArray(value) && value.length <= MAX_BATCH;
+/** The items of a batch that pass `check`, and how many did not; a batch over MAX_BATCH is refused whole. */
+function sift<T>(
+  batch: unknown,
+  check: (item: unknown) => item is T,
+): { items: T[]; malformed: number } | undefined {
+  if (!Array.isArray(batch)) return undefined;
+  if (batch.length > MAX_BATCH) return { items: [], malformed: batch.length };
+  const items: T[] = [];
+  for (const item of batch as unknown[]) if (check(item)) items.push(item);
+  return { items, malformed: batch.length - items.length };
+}
 
 /**
  * Checks a message that arrived from the runner frame. Returns it typed, or undefined for anything
- * that is not exactly one of the shapes above: the page trusts nothing the frame sends.
+ * that is not exactly one of the shapes above: the page trusts nothing the frame sends. A console or
+ * trace batch keeps its valid items; the others are only counted (`malformed`).
  */
 export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
   if (!isRecord(data) || typeof data.type !== 'string') return undefined;
@@ -195,16 +206,16 @@ export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
   switch (data.type) {
     case 'started':
       return { type: 'started', run };
-    case 'console':
-      return isBatch(data.entries) && data.entries.every(isConsoleEntry)
-        ? { type: 'console', run, entries: data.entries }
-        : undefined;
+    case 'console': {
+      const sifted = sift(data.entries, isConsoleEntry);
+      return sifted && { type: 'console', run, entries: sifted.items, malformed: sifted.malformed };
+    }
     case 'dropped':
       return isCount(data.count) ? { type: 'dropped', run, count: data.count } : undefined;
-    case 'trace':
-      return isBatch(data.events) && data.events.every(isTraceEvent)
-        ? { type: 'trace', run, events: data.events }
-        : undefined;
+    case 'trace': {
+      const sifted = sift(data.events, isTraceEvent);
+      return sifted && { type: 'trace', run, events: sifted.items, malformed: sifted.malformed };
+    }
     case 'notice':
       return parseNotice(run, data);
     case 'finished':

@@ -6,10 +6,10 @@
  *    must come from that frame's window and carry the secret, and it brings the private port
  *    (`runner-frame.ts`, which the sandbox element may call first, at the first sign of intent).
  *    Nothing is ever posted to the frame's window, so a document that replaced the runner gets nothing.
- * 2. Every message on the port is validated by kind (`parseRunnerMessage`), matched to a live run,
- *    and held to per-run caps here: console lines, trace events and host names. Console lines must
- *    name a host or client of the manifest; the runtime's own messages arrive as notice codes,
- *    worded here.
+ * 2. Every message on the port is validated by kind (`parseRunnerMessage`; a batch keeps its valid
+ *    items), matched to a live run, and held to per-run caps here: console lines, trace events and
+ *    host names. Console lines must name a host or client of the manifest; the runtime's own
+ *    messages arrive as notice codes, worded here.
  * 3. The frame beats every FRAME_BEAT_MS. When the page hears nothing for LIVENESS_LIMIT_MS, the
  *    runner is taken as lost: live runs end with a message, the frame is removed, and the next
  *    `connect()` builds a fresh one.
@@ -111,6 +111,9 @@ interface RunState {
   restartable: ReadonlySet<string>;
   /** Names the trace has used so far (at most MAX_TRACE_HOSTS). */
   hosts: Set<string>;
+  /** Console lines and trace events that failed the page's checks, and were left out. */
+  malformedLines: number;
+  malformedEvents: number;
   /** Notices already given, so each is said once per run. */
   told: Set<string>;
 }
@@ -182,6 +185,8 @@ export class SandboxRunner {
       names: new Set(names),
       restartable: new Set(Object.keys(manifest.hosts)),
       hosts: new Set(names),
+      malformedLines: 0,
+      malformedEvents: 0,
       told: new Set(),
     });
     this.post({ type: 'run', run: id, manifest, files, ...code, options });
@@ -216,8 +221,10 @@ export class SandboxRunner {
     SandboxRunner.instance = undefined;
     const runs = [...this.runs.values()];
     this.runs.clear();
-    for (const state of runs)
+    for (const state of runs) {
+      this.sayMalformed(state);
       state.handlers.onKilled?.(STOP_MESSAGES['runner-lost'], 'runner-lost');
+    }
   }
 
   private receive(data: unknown): void {
@@ -233,19 +240,23 @@ export class SandboxRunner {
       case 'started':
         return handlers.onStarted?.();
       case 'console':
+        state.malformedLines += message.malformed ?? 0;
         return this.acceptConsole(state, message.entries);
       case 'dropped':
         state.workerDropped = Math.max(state.workerDropped, message.count);
         return handlers.onDropped?.(state.workerDropped + state.pageDropped);
       case 'trace':
+        state.malformedEvents += message.malformed ?? 0;
         return this.acceptTrace(state, message.events);
       case 'notice':
         return this.tell(state, message.code, NOTICES[message.code](message.host, state));
       case 'finished':
         this.runs.delete(message.run);
+        this.sayMalformed(state);
         return handlers.onFinished?.(message.ok);
       case 'ended':
         this.runs.delete(message.run);
+        this.sayMalformed(state);
         return handlers.onKilled?.(STOP_MESSAGES[message.cause], message.cause);
     }
   }
@@ -269,13 +280,22 @@ export class SandboxRunner {
     this.tell(state, key, { text, level: 'warn', once: true });
   }
 
+  /** At a run's end: how many items failed the page's checks, if any did. */
+  private sayMalformed(state: RunState): void {
+    const { malformedLines: lines, malformedEvents: events } = state;
+    if (lines > 0)
+      this.warn(state, 'lines', `${plural(lines, 'console line')} malformed and dropped.`);
+    if (events > 0)
+      this.warn(state, 'events', `${plural(events, 'trace event')} malformed and dropped.`);
+  }
+
   /** Passes on console lines of the run's own hosts, up to the per-run caps; the rest are only counted. */
   private acceptConsole(state: RunState, entries: ConsoleEntry[]): void {
     const shown: ConsoleEntry[] = [];
     let refused = 0;
     for (const entry of entries) {
-      if (!state.names.has(entry.host)) continue;
-      if (state.lines < MAX_CONSOLE_LINES) {
+      if (!state.names.has(entry.host)) state.malformedLines += 1;
+      else if (state.lines < MAX_CONSOLE_LINES) {
         state.lines += 1;
         shown.push(entry);
       } else refused += 1;
@@ -306,4 +326,9 @@ export class SandboxRunner {
     }
     if (accepted.length > 0) state.handlers.onTrace?.(accepted);
   }
+}
+
+/** "1 trace event was" / "3 trace events were". */
+function plural(count: number, noun: string): string {
+  return count === 1 ? `1 ${noun} was` : `${count.toLocaleString('en')} ${noun}s were`;
 }

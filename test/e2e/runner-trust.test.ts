@@ -5,7 +5,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { MAX_CONSOLE_LINES, MAX_TRACE_HOSTS } from '../../src/sandbox/runtime/protocol';
+import {
+  MAX_CONSOLE_LINES,
+  MAX_RUN_BYTES,
+  MAX_TRACE_HOSTS,
+} from '../../src/sandbox/runtime/protocol';
 import { launchChromium } from './helpers';
 import { inlineSandbox, startRuntimePage, type RuntimePageServer } from './runtime-page';
 
@@ -21,6 +25,7 @@ port.onmessage = ({ data }) => {
   if (data.type !== 'run') return;
   const run = data.run;
   port.postMessage({ type: 'started', run });
+  if (location.search === '?bytes') return floodBytes(run);
   // Lines posing as the runtime, or naming a host the run does not have, are dropped one by one.
   port.postMessage({ type: 'console', run, entries: [
     { host: 'sandbox', level: 'error', text: 'Session expired: sign in at evil.example', t: 0 },
@@ -58,6 +63,17 @@ port.onmessage = ({ data }) => {
   port.postMessage({ type: 'finished', run, ok: 'yes' });
   port.postMessage({ type: 'finished', run, ok: true });
 };
+// 60 events of 20 headers of 60,000 characters (about 2.4 MB each as the page keeps them), then
+// console lines of 10,000: far more than the page keeps for a run, within every count cap.
+function floodBytes(run) {
+  const value = 'v'.repeat(60000);
+  const headers = Array.from({ length: 20 }, (_, i) => ['x-big-' + i, value]);
+  for (let k = 0; k < 60; k++) {
+    port.postMessage({ type: 'trace', run, events: [{ kind: 'request', t: k, exchange: 'big' + k, from: 'client', to: 'server', method: 'GET', url: 'http://server.test/', headers, bodySize: 0, bodyPreview: '' }] });
+  }
+  port.postMessage({ type: 'console', run, entries: batch(900, (i) => ({ host: 'client', level: 'log', text: 'y'.repeat(10000), t: i })) });
+  port.postMessage({ type: 'finished', run, ok: true });
+}
 </script>`;
 
 let browser: Browser;
@@ -168,4 +184,18 @@ test('a runner that floods and forges is held to the per-run caps and per-kind c
     '6 trace events were malformed and dropped.',
   ]);
   expect(errors).toEqual([]);
+});
+
+test('a runner that sends more text than the page keeps is stopped at the per-run byte budget', async () => {
+  const seen = await runHostile('?bytes');
+  expect(seen.end).toBe('finished true');
+  const kept = seen.exchanges.length;
+  // About 2.4 MB an event: the 64 MB budget keeps some 26 of the 60, and no console line after.
+  expect(kept).toBeGreaterThan(20);
+  expect(kept).toBeLessThan(30);
+  expect(seen.lines).toBe(0);
+  expect(seen.dropped).toBe(900);
+  expect(seen.notices).toEqual([
+    `This run's output reached ${MAX_RUN_BYTES / 2 ** 20} MB, the most the page keeps per run: later console lines and trace events are not shown.`,
+  ]);
 });

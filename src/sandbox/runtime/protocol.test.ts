@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BATCH, POST_BATCH, parseRunnerMessage } from './protocol';
+import {
+  MAX_BATCH,
+  POST_BATCH,
+  consoleEntryBytes,
+  parseRunnerMessage,
+  traceEventBytes,
+} from './protocol';
 import type { TraceEvent } from '../trace/events';
 
 const request = (exchange: string, headers: Array<[string, string]> = []): TraceEvent => ({
@@ -75,6 +81,18 @@ describe('parseRunnerMessage: what the page keeps of a batch', () => {
     );
     expect(parseRunnerMessage({ type: 'notice', run: 4, code: 'trace-cap', host: 5 })).toBe(
       undefined,
+    );
+  });
+});
+
+describe('byte estimates for the page’s per-run budget', () => {
+  it('count every string a kept item holds, headers included', () => {
+    const small = traceEventBytes(request('h1'));
+    expect(traceEventBytes(request('h1', [['x-big', 'x'.repeat(1000)]]))).toBeGreaterThan(
+      small + 2000,
+    );
+    expect(consoleEntryBytes({ host: 'client', level: 'log', text: 'x'.repeat(500), t: 0 })).toBe(
+      64 + 2 * 506,
     );
   });
 });

@@ -155,6 +155,34 @@ export const MAX_CONSOLE_LINES = 1000;
 export const MAX_TRACE_EVENTS = 50_000;
 /** Distinct host names a run's trace may name; more would flood the diagram's lanes. */
 export const MAX_TRACE_HOSTS = 64;
+/**
+ * Bytes of text (console and trace, estimated as below) the page keeps per run. The counts alone let
+ * a run keep gigabytes (50,000 events of 500 headers of 64 KB each); the chapters' runs keep under
+ * 100 KB, and a run at both count caps with ordinary events and full-length lines about 35 MB.
+ */
+export const MAX_RUN_BYTES = 64 * 2 ** 20;
+/** What the page spends on one kept object beside its strings, in the estimates below. */
+const OBJECT_BYTES = 64;
+
+/** Estimated bytes a kept console entry costs the page (strings are UTF-16: 2 bytes a character). */
+export function consoleEntryBytes(entry: ConsoleEntry): number {
+  return OBJECT_BYTES + 2 * (entry.host.length + entry.text.length);
+}
+
+/** Estimated bytes a kept (validated) trace event costs the page, headers included. */
+export function traceEventBytes(event: TraceEvent): number {
+  let bytes = OBJECT_BYTES;
+  for (const value of Object.values(event) as unknown[]) {
+    if (typeof value === 'string') bytes += 2 * value.length;
+    else if (Array.isArray(value)) {
+      for (const [name, text] of value as Array<[string, string]>) {
+        bytes += OBJECT_BYTES + 2 * (name.length + text.length);
+      }
+    } else bytes += 8;
+  }
+  return bytes;
+}
+
 const LEVELS = new Set(['log', 'info', 'warn', 'error']);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

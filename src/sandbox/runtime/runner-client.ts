@@ -7,18 +7,21 @@
  *    (`runner-frame.ts`, which the sandbox element may call first, at the first sign of intent).
  *    Nothing is ever posted to the frame's window, so a document that replaced the runner gets nothing.
  * 2. Every message on the port is validated by kind (`parseRunnerMessage`; a batch keeps its valid
- *    items), matched to a live run, and held to per-run caps here: console lines, trace events and
- *    host names. Console lines must name a host or client of the manifest; the runtime's own
- *    messages arrive as notice codes, worded here.
+ *    items), matched to a live run, and held to per-run caps here: console lines, trace events, host
+ *    names, and the bytes of text the page keeps. Console lines must name a host or client of the
+ *    manifest; the runtime's own messages arrive as notice codes, worded here.
  * 3. The frame beats every FRAME_BEAT_MS. When the page hears nothing for LIVENESS_LIMIT_MS, the
  *    runner is taken as lost: live runs end with a message, the frame is removed, and the next
  *    `connect()` builds a fresh one.
  */
 import {
   MAX_CONSOLE_LINES,
+  MAX_RUN_BYTES,
   MAX_TRACE_EVENTS,
   MAX_TRACE_HOSTS,
+  consoleEntryBytes,
   parseRunnerMessage,
+  traceEventBytes,
   type ConsoleEntry,
   type ControlAction,
   type NoticeCode,
@@ -114,6 +117,8 @@ interface RunState {
   /** Console lines and trace events that failed the page's checks, and were left out. */
   malformedLines: number;
   malformedEvents: number;
+  /** Estimated bytes of the text the page keeps for this run (console and trace). */
+  bytes: number;
   /** Notices already given, so each is said once per run. */
   told: Set<string>;
 }
@@ -187,6 +192,7 @@ export class SandboxRunner {
       hosts: new Set(names),
       malformedLines: 0,
       malformedEvents: 0,
+      bytes: 0,
       told: new Set(),
     });
     this.post({ type: 'run', run: id, manifest, files, ...code, options });
@@ -289,13 +295,28 @@ export class SandboxRunner {
       this.warn(state, 'events', `${plural(events, 'trace event')} malformed and dropped.`);
   }
 
+  /** Counts `bytes` against the run's budget; false (and a notice, once) from the first that do not fit. */
+  private fits(state: RunState, bytes: number): boolean {
+    // Once the budget refused something, nothing later is kept: the run's output stops there.
+    if (state.bytes + bytes <= MAX_RUN_BYTES && !state.told.has('bytes')) {
+      state.bytes += bytes;
+      return true;
+    }
+    this.warn(
+      state,
+      'bytes',
+      `This run's output reached ${MAX_RUN_BYTES / 2 ** 20} MB, the most the page keeps per run: later console lines and trace events are not shown.`,
+    );
+    return false;
+  }
+
   /** Passes on console lines of the run's own hosts, up to the per-run caps; the rest are only counted. */
   private acceptConsole(state: RunState, entries: ConsoleEntry[]): void {
     const shown: ConsoleEntry[] = [];
     let refused = 0;
     for (const entry of entries) {
       if (!state.names.has(entry.host)) state.malformedLines += 1;
-      else if (state.lines < MAX_CONSOLE_LINES) {
+      else if (state.lines < MAX_CONSOLE_LINES && this.fits(state, consoleEntryBytes(entry))) {
         state.lines += 1;
         shown.push(entry);
       } else refused += 1;
@@ -307,7 +328,7 @@ export class SandboxRunner {
     }
   }
 
-  /** Passes on trace events up to the per-run caps on events and on distinct host names. */
+  /** Passes on trace events up to the per-run caps on events, distinct host names and bytes. */
   private acceptTrace(state: RunState, events: TraceEvent[]): void {
     const accepted: TraceEvent[] = [];
     for (const event of events) {
@@ -321,6 +342,7 @@ export class SandboxRunner {
         if (state.hosts.size + added.size > MAX_TRACE_HOSTS) continue;
         for (const host of added) state.hosts.add(host);
       }
+      if (!this.fits(state, traceEventBytes(event))) break;
       state.events += 1;
       accepted.push(event);
     }

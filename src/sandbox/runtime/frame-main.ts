@@ -111,6 +111,8 @@ function onWorkerMessage(watched: WatchedWorker, data: unknown): void {
       return send({ type: 'dropped', run, count: message.count });
     case 'trace':
       return send({ type: 'trace', run, events: message.events });
+    case 'notice':
+      return send({ type: 'notice', run, code: message.code, host: message.host });
     case 'over-memory':
       return end(run, 'memory');
     case 'finished':

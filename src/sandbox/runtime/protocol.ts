@@ -7,7 +7,10 @@ import { isTraceEvent } from '../trace/validate';
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error';
 
 export interface ConsoleEntry {
-  /** Host or client name, or "sandbox" for messages from the runtime itself. */
+  /**
+   * Host or client name from the run's manifest: the page refuses any other. The runtime's own
+   * messages travel as coded notices, which the page words itself.
+   */
   host: string;
   level: ConsoleLevel;
   text: string;
@@ -71,6 +74,18 @@ const STOP_CAUSES: ReadonlySet<string> = new Set<StopCause>([
   'runner-lost',
 ]);
 
+/** What the runtime itself tells the reader, as a code: the page words each one (runner-client.ts). */
+export type NoticeCode =
+  /** The trace reached MAX_TRACE_EVENTS; later events are not recorded. */
+  | 'trace-cap'
+  /** A host was restarted (a fault the reader injected): `host` names it. */
+  | 'host-restarted';
+
+export const NOTICE_CODES: ReadonlySet<string> = new Set<NoticeCode>([
+  'trace-cap',
+  'host-restarted',
+]);
+
 /** The handshake the runner frame posts to its parent window, with the page's end of the channel. */
 export interface ReadyMessage {
   type: 'bcp-ready';
@@ -86,9 +101,11 @@ export type RunnerMessage =
    */
   | { type: 'beat'; spare?: boolean }
   | { type: 'started'; run: number }
-  | { type: 'console'; run: number; entries: ConsoleEntry[] }
+  /** `malformed` (set by the page's check): items of the batch that failed it and were left out. */
+  | { type: 'console'; run: number; entries: ConsoleEntry[]; malformed?: number }
   | { type: 'dropped'; run: number; count: number }
-  | { type: 'trace'; run: number; events: TraceEvent[] }
+  | { type: 'trace'; run: number; events: TraceEvent[]; malformed?: number }
+  | { type: 'notice'; run: number; code: NoticeCode; host?: string }
   | { type: 'finished'; run: number; ok: boolean }
   | { type: 'ended'; run: number; cause: StopCause };
 
@@ -103,6 +120,7 @@ export type WorkerMessage =
   | { type: 'console'; entries: ConsoleEntry[] }
   | { type: 'dropped'; count: number }
   | { type: 'trace'; events: TraceEvent[] }
+  | { type: 'notice'; code: NoticeCode; host?: string }
   | { type: 'finished'; ok: boolean }
   /** The runtime refused an allocation over the memory ceiling. */
   | { type: 'over-memory' };
@@ -112,6 +130,7 @@ const WORKER_MESSAGE_TYPES: ReadonlySet<string> = new Set([
   'console',
   'dropped',
   'trace',
+  'notice',
   'finished',
   'over-memory',
 ]);
@@ -122,19 +141,11 @@ export const FRAME_BEAT_MS = 250;
 export const MAX_BATCH = 5000;
 /**
  * Most console entries or trace events the runner puts in one message, and messages per kind per
- * flush. The page validates and hands on each message in one task, so a flood arrives as several
- * short tasks instead of one long one (decisions/0063).
+ * flush (`worker-output.ts`). The page validates and hands on each message in one task, so a flood
+ * arrives as several short tasks instead of one long one (decisions/0063).
  */
 export const POST_BATCH = 250;
 export const POSTS_PER_FLUSH = 4;
-
-/** Takes up to POSTS_PER_FLUSH batches of at most POST_BATCH items off the front of `queue`. */
-export function takeBatches<T>(queue: T[]): T[][] {
-  const batches: T[][] = [];
-  while (queue.length > 0 && batches.length < POSTS_PER_FLUSH)
-    batches.push(queue.splice(0, POST_BATCH));
-  return batches;
-}
 
 /** Longest console line kept, in characters. */
 export const MAX_LINE = 10_000;
@@ -144,6 +155,33 @@ export const MAX_CONSOLE_LINES = 1000;
 export const MAX_TRACE_EVENTS = 50_000;
 /** Distinct host names a run's trace may name; more would flood the diagram's lanes. */
 export const MAX_TRACE_HOSTS = 64;
+/**
+ * Bytes of text (console and trace, estimated as below) the page keeps per run. The counts alone let
+ * a run keep gigabytes (50,000 events of 500 headers of 64 KB each); the chapters' runs keep under
+ * 100 KB, and a run at both count caps with ordinary events and full-length lines about 35 MB.
+ */
+export const MAX_RUN_BYTES = 64 * 2 ** 20;
+/** What the page spends on one kept object beside its strings, in the estimates below. */
+const OBJECT_BYTES = 64;
+
+/** Estimated bytes a kept console entry costs the page (strings are UTF-16: 2 bytes a character). */
+export function consoleEntryBytes(entry: ConsoleEntry): number {
+  return OBJECT_BYTES + 2 * (entry.host.length + entry.text.length);
+}
+
+/** Estimated bytes a kept (validated) trace event costs the page, headers included. */
+export function traceEventBytes(event: TraceEvent): number {
+  let bytes = OBJECT_BYTES;
+  for (const value of Object.values(event) as unknown[]) {
+    if (typeof value === 'string') bytes += 2 * value.length;
+    else if (Array.isArray(value)) {
+      for (const [name, text] of value as Array<[string, string]>) {
+        bytes += OBJECT_BYTES + 2 * (name.length + text.length);
+      }
+    } else bytes += 8;
+  }
+  return bytes;
+}
 
 const LEVELS = new Set(['log', 'info', 'warn', 'error']);
 
@@ -171,12 +209,22 @@ function isConsoleEntry(value: unknown): value is ConsoleEntry {
   );
 }
 
-const isBatch = (value: unknown): value is unknown[] =>
-  Array.isArray(value) && value.length <= MAX_BATCH;
+/** The items of a batch that pass `check`, and how many did not; a batch over MAX_BATCH is refused whole. */
+function sift<T>(
+  batch: unknown,
+  check: (item: unknown) => item is T,
+): { items: T[]; malformed: number } | undefined {
+  if (!Array.isArray(batch)) return undefined;
+  if (batch.length > MAX_BATCH) return { items: [], malformed: batch.length };
+  const items: T[] = [];
+  for (const item of batch as unknown[]) if (check(item)) items.push(item);
+  return { items, malformed: batch.length - items.length };
+}
 
 /**
  * Checks a message that arrived from the runner frame. Returns it typed, or undefined for anything
- * that is not exactly one of the shapes above: the page trusts nothing the frame sends.
+ * that is not exactly one of the shapes above: the page trusts nothing the frame sends. A console or
+ * trace batch keeps its valid items; the others are only counted (`malformed`).
  */
 export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
   if (!isRecord(data) || typeof data.type !== 'string') return undefined;
@@ -186,16 +234,18 @@ export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
   switch (data.type) {
     case 'started':
       return { type: 'started', run };
-    case 'console':
-      return isBatch(data.entries) && data.entries.every(isConsoleEntry)
-        ? { type: 'console', run, entries: data.entries }
-        : undefined;
+    case 'console': {
+      const sifted = sift(data.entries, isConsoleEntry);
+      return sifted && { type: 'console', run, entries: sifted.items, malformed: sifted.malformed };
+    }
     case 'dropped':
       return isCount(data.count) ? { type: 'dropped', run, count: data.count } : undefined;
-    case 'trace':
-      return isBatch(data.events) && data.events.every(isTraceEvent)
-        ? { type: 'trace', run, events: data.events }
-        : undefined;
+    case 'trace': {
+      const sifted = sift(data.events, isTraceEvent);
+      return sifted && { type: 'trace', run, events: sifted.items, malformed: sifted.malformed };
+    }
+    case 'notice':
+      return parseNotice(run, data);
     case 'finished':
       return typeof data.ok === 'boolean' ? { type: 'finished', run, ok: data.ok } : undefined;
     case 'ended':
@@ -205,6 +255,15 @@ export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
     default:
       return undefined;
   }
+}
+
+function parseNotice(run: number, data: Record<string, unknown>): RunnerMessage | undefined {
+  if (typeof data.code !== 'string' || !NOTICE_CODES.has(data.code)) return undefined;
+  const code = data.code as NoticeCode;
+  if (data.host === undefined) return { type: 'notice', run, code };
+  return typeof data.host === 'string' && data.host.length <= 64
+    ? { type: 'notice', run, code, host: data.host }
+    : undefined;
 }
 
 /** The frame's first filter on what a worker sends: a known type, or dropped. The page checks the rest. */

@@ -260,6 +260,7 @@ export class SandboxController {
         this.emit('sandbox:console', { entries });
       },
       onDropped: (count) => mine() && this.consoleView.dropped(count),
+      onNotice: (text, level) => mine() && this.consoleView.system(text, level),
       onTrace: (events) => {
         if (!mine()) return;
         this.traceView.add(events);

@@ -171,8 +171,13 @@ export function createHostServer(options: {
           watcher?.message('out', bytes, binary);
           ws.send(bytes, { binary });
         },
-        close(code, reason) {
+        close(code = 1000, reason = '') {
+          // Once either side has closed, there is nothing left to close (the page ignores it too).
+          if (closedByHost || ws.readyState !== ws.OPEN) return;
           closedByHost = true;
+          // Traced when the host sends its close frame, with its own code and reason, as the page
+          // does; the client's echo that ends the handshake is not a message of its own.
+          watcher?.close('host', code, reason);
           ws.close(code, reason);
         },
       };
@@ -192,7 +197,7 @@ export function createHostServer(options: {
         call('message', () => hooks.message?.(peer, value, getEnv()));
       });
       ws.on('close', (code: number, reason: Buffer) => {
-        watcher?.close(closedByHost ? 'host' : 'client', code, reason.toString('utf8'));
+        if (!closedByHost) watcher?.close('client', code, reason.toString('utf8'));
         call('close', () => hooks.close?.(peer, code, reason.toString('utf8'), getEnv()));
       });
       ws.on('error', () => {});

@@ -83,5 +83,30 @@ export default defineConfig(
       ],
     },
   },
+  // Sized so a maintainer can read them (issue 9): no sandbox source file over 400 lines, counted as
+  // `wc -l` counts them, and no function over 80 lines of code (blank lines and comments aside).
+  // Tests keep the file limit; their describe and it callbacks may run longer.
+  {
+    files: ['src/sandbox/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': [
+        'error',
+        { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
+  { files: ['src/sandbox/**/*.test.ts'], rules: { 'max-lines-per-function': 'off' } },
+  // The worker's startRun (82 lines) is being reworked with the runner's hardening, in parallel;
+  // until that lands it may run to 90. Remove this entry once it is split.
+  {
+    files: ['src/sandbox/runtime/worker-main.ts'],
+    rules: {
+      'max-lines-per-function': [
+        'error',
+        { max: 90, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
 );

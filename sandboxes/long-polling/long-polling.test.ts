@@ -37,6 +37,7 @@ async function runWith(params: Record<string, number> = {}) {
 }
 
 interface Exchange {
+  exchange: string;
   from: string;
   to: string;
   target: string;
@@ -52,6 +53,7 @@ function exchangesOf(trace: TraceEvent[]): Exchange[] {
     if (event.kind === 'request') {
       const url = new URL(event.url);
       byId.set(event.exchange, {
+        exchange: event.exchange,
         from: event.from,
         to: event.to,
         target: url.pathname + url.search,
@@ -77,7 +79,7 @@ const received = (lines: string[]) =>
 
 describe('long polling over real sockets, with the default params', () => {
   it('holds each poll until a message arrives, and loses nothing in the reconnect gap', async () => {
-    const { logs, said, exchanges } = await runWith();
+    const { logs, said, exchanges, trace } = await runWith();
     expect(logs.filter((line) => line.level !== 'log')).toEqual([]);
 
     // Every message reached the dashboard exactly once, in order.
@@ -106,8 +108,20 @@ describe('long polling over real sockets, with the default params', () => {
     const held = dashboard.map((poll) => poll.heldMs ?? 0);
     expect(held[0]).toBeGreaterThan(600);
     expect(held[1]).toBeGreaterThan(200);
-    // #4 and #5 were published while no poll was held: the poll after=3 got both at once.
-    expect(held[3]).toBeLessThan(150);
+    // #4 and #5 were published while no poll was held: the poll after=3 got both at once, without
+    // waiting for a new message (no builder POST came between its request and its answer).
+    const posts = trace.flatMap((event, index) =>
+      event.kind === 'request' && event.from === 'builder' ? [index] : [],
+    );
+    const at = (kind: TraceEvent['kind']) =>
+      trace.findIndex(
+        (event) =>
+          event.kind === kind &&
+          event.exchange === dashboard[3]?.exchange &&
+          event.from === (kind === 'request' ? 'dashboard' : 'proxy'),
+      );
+    expect(posts.filter((index) => index > at('request') && index < at('response'))).toEqual([]);
+    expect(posts.filter((index) => index < at('request'))).toHaveLength(5);
     expect(said('server')).toContain('stored #4; no poll is held right now: it waits in the log');
     expect(said('server')).toContain('stored #5; no poll is held right now: it waits in the log');
     expect(said('dashboard')).toContain('poll 4: 2 in one answer');

@@ -64,8 +64,11 @@ describe('a partitioned topic over real sockets, with the defaults (3 partitions
     // One report for the burst, then one per commit: 12 records, 12 commits.
     expect(reports).toHaveLength(13);
     expect(reports[0]).toEqual([6, 3, 3]);
-    // p1 and p2 drain while p0, behind the slow consumer-1, has not moved.
-    expect(reports).toContainEqual([6, 0, 0]);
+    // p1 and p2 drain while p0, behind the slow consumer-1, has more than half of its 6 records
+    // left (at the fast members' pace it would have 3). Usually it has not moved at all, but a
+    // loaded machine may let consumer-1 commit once or twice first.
+    const drained = reports.find(([, p1, p2]) => p1 === 0 && p2 === 0);
+    expect(drained?.[0]).toBeGreaterThan(3);
     expect(reports.at(-1)).toEqual([0, 0, 0]);
     expect(lines.at(-2)).toBe('lag: p0 0 (consumer-1) · p1 0 (consumer-2) · p2 0 (consumer-3)');
   });

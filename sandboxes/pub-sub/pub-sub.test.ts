@@ -125,12 +125,14 @@ describe('pub/sub over real sockets, with the default params', () => {
         event.kind === 'ws-close' && event.exchange === first.exchange && event.from === 'broker',
     );
     expect(kicked?.kind === 'ws-close' && kicked.code).toBe(4008);
-    expect((kicked?.t ?? 0) - first.t).toBeGreaterThanOrEqual(990);
-    expect((kicked?.t ?? 0) - first.t).toBeLessThan(1500);
+    // Only once the 1000 ms ack timeout ran out. No upper bound: a loaded machine makes it later.
+    // The lower one leaves room for Node's timer clock, which is read once per loop turn and so
+    // can lag the traced send by a few tens of ms on a busy machine (982 ms was seen).
+    expect((kicked?.t ?? 0) - first.t).toBeGreaterThanOrEqual(900);
     // …and hands the message to thumbnails-1, marked as a redelivery.
     const again = deliveries.find((d) => d.id === 2 && d.to === 'thumbnails-1') as Delivery;
     expect(again.redelivered).toBe(true);
-    expect(again.t - first.t).toBeGreaterThanOrEqual(990);
+    expect(again.t - first.t).toBeGreaterThanOrEqual(900);
     expect(said('broker')).toContain('thumbnails-2 sent no ack for #2 in 1000 ms');
     expect(said('thumbnails-1')).toContain('#2: wrote thumbnails/img-2-256.png (a redelivery)');
     // thumbnails-2 reconnects and takes its turn again.

@@ -118,21 +118,30 @@ describe('the sidecar over real sockets, with the default params', () => {
       200,
     ]);
     expect(attempts.map((hop) => header(hop, 'x-mesh-attempt'))).toEqual(['1', '2', '3', '4']);
-    // The waits between attempts double: 100, 200, then 400 ms after the 300 ms timeout.
-    const gaps = attempts.slice(1).map((hop, index) => hop.t - (attempts[index]?.end ?? 0));
-    expect(gaps[0]).toBeGreaterThanOrEqual(95);
-    expect(gaps[0]).toBeLessThan(300);
-    expect(gaps[1]).toBeGreaterThanOrEqual(195);
-    expect(gaps[1]).toBeLessThan(400);
-    expect(gaps[2]).toBeGreaterThanOrEqual(395);
-    expect(gaps[2]).toBeLessThan(600);
-    // The timeout: the sidecar gave up on attempt 3 after 300 ms, and said so.
-    const hung = attempts[2] as Hop;
-    expect((hung.end ?? 0) - hung.t).toBeGreaterThanOrEqual(290);
-    expect((hung.end ?? 0) - hung.t).toBeLessThan(600);
-    expect(said('orders-sidecar')).toContain(
+    // The waits between attempts double: 100, 200, then 400 ms after the 300 ms timeout. The
+    // sidecar says which wait it chose, and the trace shows it waited: no upper bound, as a loaded
+    // machine only makes waits longer; the lower ones leave 10% for Node's timer clock, which is
+    // read once per loop turn and can lag on a busy machine.
+    expect(said('orders-sidecar').filter((line) => line.includes('order-1001 attempt'))).toEqual([
+      expect.stringMatching(
+        /^PUT \/charges\/order-1001 attempt 1: 503 in \d+ ms; retrying in 100 ms$/,
+      ),
+      expect.stringMatching(
+        /^PUT \/charges\/order-1001 attempt 2: 503 in \d+ ms; retrying in 200 ms$/,
+      ),
       'PUT /charges/order-1001 attempt 3: no answer within 300 ms; retrying in 400 ms',
-    );
+      expect.stringMatching(/^PUT \/charges\/order-1001 attempt 4: 200 in \d+ ms$/),
+    ]);
+    const gaps = attempts.slice(1).map((hop, index) => hop.t - (attempts[index]?.end ?? 0));
+    expect(gaps[0]).toBeGreaterThanOrEqual(90);
+    expect(gaps[1]).toBeGreaterThanOrEqual(180);
+    expect(gaps[2]).toBeGreaterThanOrEqual(360);
+    // The timeout: the sidecar gave up on attempt 3 (its abort, not an answer, ended it) while
+    // payments-app was still hanging. Its 300 ms run from before the request reached the server,
+    // so the traced span may be a little shorter.
+    const hung = attempts[2] as Hop;
+    expect(hung.status).toBeUndefined();
+    expect((hung.end ?? 0) - hung.t).toBeGreaterThanOrEqual(250);
     expect(said('payments-app').filter((line) => /^request \d: (503|hanging)/.test(line))).toEqual([
       'request 1: 503 (overloaded, on purpose)',
       'request 2: 503 (overloaded, on purpose)',

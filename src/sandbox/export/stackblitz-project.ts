@@ -7,6 +7,8 @@ import runSource from '../node/stackblitz-run.ts?raw';
 import runTypesSource from '../node/run-types.ts?raw';
 import runScopeSource from '../node/run-scope.ts?raw';
 import hostServerSource from '../node/host-server.ts?raw';
+import hostWebSocketSource from '../node/host-websocket.ts?raw';
+import rawHeadersSource from '../node/raw-headers.ts?raw';
 import sendResponseSource from '../node/send-response.ts?raw';
 import cookieJarSource from '../http/cookie-jar.ts?raw';
 import contractSource from '../contract/sandbox.ts?raw';
@@ -24,6 +26,8 @@ const WIRING_MODULES = [
   { path: 'node/run-types.ts', name: 'run-types.ts', text: runTypesSource },
   { path: 'node/run-scope.ts', name: 'run-scope.ts', text: runScopeSource },
   { path: 'node/host-server.ts', name: 'host-server.ts', text: hostServerSource },
+  { path: 'node/host-websocket.ts', name: 'host-websocket.ts', text: hostWebSocketSource },
+  { path: 'node/raw-headers.ts', name: 'raw-headers.ts', text: rawHeadersSource },
   { path: 'node/send-response.ts', name: 'send-response.ts', text: sendResponseSource },
   { path: 'http/cookie-jar.ts', name: 'cookie-jar.ts', text: cookieJarSource },
   { path: 'contract/sandbox.ts', name: 'sandbox-contract.ts', text: contractSource },
@@ -80,6 +84,65 @@ export const STACKBLITZ_DEV_DEPENDENCIES = {
   '@types/ws': '^8.18.0',
 } as const;
 
+/** The project's tsconfig: Node's types and the DOM's, as the sandbox files use both. */
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: 'Bundler',
+    lib: ['ES2022', 'DOM'],
+    types: ['node'],
+    strict: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    verbatimModuleSyntax: true,
+    skipLibCheck: true,
+  },
+  include: ['*.ts'],
+} as const;
+
+/** The project's README: how to run it, and which file is what. */
+function readme(
+  id: string,
+  manifest: SandboxManifest,
+  target: string,
+  chapterUrl: string | undefined,
+): string {
+  const hostNames = Object.keys(manifest.hosts);
+  const hostList = hostNames
+    .map((name) => `- \`${manifest.hosts[name]}\` — the \`${name}\` host`)
+    .join('\n');
+  const clientList = Object.entries(manifest.clients)
+    .map(([name, file]) => `- \`${file}\` — the \`${name}\` client (it talks to \`${target}\`)`)
+    .join('\n');
+  return `# ${manifest.title}
+
+The \`${id}\` sandbox from *Backend Communication Patterns*${chapterUrl ? `: read the chapter at ${chapterUrl}` : ''}.
+
+## Run it
+
+\`\`\`sh
+npm install
+npm start
+\`\`\`
+
+\`npm start\` runs \`run.ts\`: it serves each host on a real port on 127.0.0.1 with \`node:http\`
+(WebSocket hooks through the \`ws\` package), then runs each client against it and prints every line
+labelled with the host that printed it. Edit the files and run it again.
+
+## Files
+
+${clientList}
+${hostList}
+- \`sandbox.json\` — which file is which host or client
+- \`run.ts\` — the wiring: ports, a cookie jar for the client's \`fetch\` (as a browser keeps one),
+  \`EventSource\` (the \`eventsource\` package) and \`WebSocket\`
+- \`sandbox-contract.ts\` — what a host and a client export and receive: \`env\`, a WebSocket peer
+- \`sandbox-manifest.ts\` — the shape of \`sandbox.json\` and the default values of its params
+- \`sandbox-env.d.ts\` — makes \`SandboxEnv\` and \`SandboxPeer\` usable in every file without an import
+`;
+}
+
 /**
  * Creates the StackBlitz project for sandbox `id`. `files` holds the sandbox's files by name
  * (at least every file the manifest names); they are copied unchanged.
@@ -130,22 +193,6 @@ export function createStackblitzProject(
     devDependencies: STACKBLITZ_DEV_DEPENDENCIES,
   };
 
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'ESNext',
-      moduleResolution: 'Bundler',
-      lib: ['ES2022', 'DOM'],
-      types: ['node'],
-      strict: true,
-      noEmit: true,
-      allowImportingTsExtensions: true,
-      verbatimModuleSyntax: true,
-      skipLibCheck: true,
-    },
-    include: ['*.ts'],
-  };
-
   const sandboxJson = {
     title: manifest.title,
     hosts: manifest.hosts,
@@ -155,39 +202,6 @@ export function createStackblitzProject(
     // run.ts gives the code each param's default as env.params.<name>.
     ...(manifest.params ? { params: manifest.params } : {}),
   };
-
-  const hostList = hostNames
-    .map((name) => `- \`${manifest.hosts[name]}\` — the \`${name}\` host`)
-    .join('\n');
-  const clientList = Object.entries(manifest.clients)
-    .map(([name, file]) => `- \`${file}\` — the \`${name}\` client (it talks to \`${target}\`)`)
-    .join('\n');
-  const readme = `# ${manifest.title}
-
-The \`${id}\` sandbox from *Backend Communication Patterns*${options.chapterUrl ? `: read the chapter at ${options.chapterUrl}` : ''}.
-
-## Run it
-
-\`\`\`sh
-npm install
-npm start
-\`\`\`
-
-\`npm start\` runs \`run.ts\`: it serves each host on a real port on 127.0.0.1 with \`node:http\`
-(WebSocket hooks through the \`ws\` package), then runs each client against it and prints every line
-labelled with the host that printed it. Edit the files and run it again.
-
-## Files
-
-${clientList}
-${hostList}
-- \`sandbox.json\` — which file is which host or client
-- \`run.ts\` — the wiring: ports, a cookie jar for the client's \`fetch\` (as a browser keeps one),
-  \`EventSource\` (the \`eventsource\` package) and \`WebSocket\`
-- \`sandbox-contract.ts\` — what a host and a client export and receive: \`env\`, a WebSocket peer
-- \`sandbox-manifest.ts\` — the shape of \`sandbox.json\` and the default values of its params
-- \`sandbox-env.d.ts\` — makes \`SandboxEnv\` and \`SandboxPeer\` usable in every file without an import
-`;
 
   return {
     title: `${id} — Backend Communication Patterns`,
@@ -201,8 +215,8 @@ ${hostList}
         WIRING_MODULES.map((module) => [module.name, flattenImports(module.text, module.path)]),
       ),
       'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
-      'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
-      'README.md': readme,
+      'tsconfig.json': `${JSON.stringify(TSCONFIG, null, 2)}\n`,
+      'README.md': readme(id, manifest, target, options.chapterUrl),
     },
   };
 }

@@ -1,8 +1,29 @@
 /**
  * A streaming parser for `text/event-stream`, following the WHATWG HTML "Server-sent events"
- * interpretation rules. Environment-neutral and pure: the in-page runtime and the Node harness both
- * feed it decoded text so their traces show the same events.
+ * interpretation rules. Environment-neutral and pure: the trace recorder feeds it the decoded body
+ * of an event stream, in the page and in Node, so both traces show the same events. It runs beside
+ * reader code in the page's worker, so it calls only built-ins captured before that code ran.
  */
+import { append, stringIndexOf, stringSlice, toNumber } from '../trace/intrinsics.ts';
+
+/** The field value after the colon: one leading space is not part of it. */
+const valueAfter = (text: string, start: number): string =>
+  stringSlice(text, text[start] === ' ' ? start + 1 : start);
+/** True when `text` is one or more ASCII digits (a valid `retry` value). */
+function isDigits(text: string): boolean {
+  if (text === '') return false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] ?? '';
+    if (char < '0' || char > '9') return false;
+  }
+  return true;
+}
+/** The data lines joined with LF, as the spec's data buffer (without its trailing LF). */
+function joinLines(lines: string[]): string {
+  let joined = lines[0] ?? '';
+  for (let i = 1; i < lines.length; i++) joined += `\n${lines[i] ?? ''}`;
+  return joined;
+}
 
 /** One parsed block of an event stream, as the trace records it. */
 export interface SseEvent {
@@ -49,10 +70,13 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
       type = undefined;
       return;
     }
-    const event: SseEvent = { data: data.join('\n') };
-    if (id !== undefined) event.id = id;
-    if (type !== undefined && type !== '') event.event = type;
-    if (retry !== undefined) event.retry = retry;
+    // Spread, not assignment: a setter on Object.prototype would take an assigned field.
+    const event: SseEvent = {
+      data: joinLines(data),
+      ...(id === undefined ? {} : { id }),
+      ...(type === undefined || type === '' ? {} : { event: type }),
+      ...(retry === undefined ? {} : { retry }),
+    };
     data = [];
     type = undefined;
     id = undefined;
@@ -62,40 +86,40 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
 
   const line = (text: string): void => {
     if (text === '') return dispatch();
-    if (text.startsWith(':')) {
-      onEvent({ data: '', comment: text.slice(1).replace(/^ /, '') });
+    if (text[0] === ':') {
+      onEvent({ data: '', comment: valueAfter(text, 1) });
       return;
     }
-    const colon = text.indexOf(':');
-    const field = colon === -1 ? text : text.slice(0, colon);
-    const value = colon === -1 ? '' : text.slice(colon + 1).replace(/^ /, '');
-    if (field === 'data') data.push(value);
+    const colon = stringIndexOf(text, ':');
+    const field = colon === -1 ? text : stringSlice(text, 0, colon);
+    const value = colon === -1 ? '' : valueAfter(text, colon + 1);
+    if (field === 'data') append(data, value);
     else if (field === 'event') type = value;
     else if (field === 'id') {
-      if (!value.includes('\0')) id = value;
+      if (stringIndexOf(value, '\0') === -1) id = value;
     } else if (field === 'retry') {
-      if (/^[0-9]+$/.test(value)) retry = Number(value);
+      if (isDigits(value)) retry = toNumber(value);
     }
   };
 
   return {
     push(chunk: string): void {
       if (chunk === '') return;
-      if (skipLf && chunk.startsWith('\n')) chunk = chunk.slice(1);
+      if (skipLf && chunk[0] === '\n') chunk = stringSlice(chunk, 1);
       skipLf = false;
       buffer += chunk;
       let start = 0;
       for (let i = 0; i < buffer.length; i++) {
         const char = buffer[i];
         if (char !== '\n' && char !== '\r') continue;
-        line(buffer.slice(start, i));
+        line(stringSlice(buffer, start, i));
         if (char === '\r') {
           if (i + 1 === buffer.length) skipLf = true;
           else if (buffer[i + 1] === '\n') i++;
         }
         start = i + 1;
       }
-      buffer = buffer.slice(start);
+      buffer = stringSlice(buffer, start);
     },
   };
 }

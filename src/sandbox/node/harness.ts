@@ -6,8 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseManifest } from '../contract/manifest.ts';
-import { createSseParser } from '../http/sse-parser.ts';
-import { bodyPreview, traceTime } from '../trace/events.ts';
+import { createTraceRecorder, type TraceRecorder } from '../trace/recorder.ts';
 import type { SandboxManifest } from '../contract/manifest.ts';
 import type { SandboxHostModule } from '../contract/sandbox.ts';
 import type { HeaderList, TraceEvent } from '../trace/events.ts';
@@ -76,6 +75,39 @@ function pairs(rawHeaders: string[]): HeaderList {
   return headers;
 }
 
+/** What the Node wiring sees at the sockets, reported to the run's trace recorder. */
+function wireObserver(recorder: TraceRecorder): WireObserver {
+  return {
+    request({ host, from, method, url, rawHeaders, body }): ExchangeObserver {
+      const exchange = recorder.nextExchange('http');
+      const route = { exchange, from, to: host };
+      recorder.request(route, { method, url, headers: pairs(rawHeaders), body });
+      const back = { exchange, from: host, to: from };
+      return {
+        response: (status, statusText, headers) =>
+          recorder.response(back, { status, statusText, headers }),
+        chunk: (bytes) => recorder.bodyChunk(back, bytes),
+        end: (size) => recorder.bodyEnd(back, size),
+        abort: () => recorder.abort(route),
+        error: (message) => recorder.error(back, message),
+      };
+    },
+    socket({ host, from, url, rawHeaders, response }): SocketObserver {
+      const exchange = recorder.nextExchange('ws');
+      const up = { exchange, from, to: host };
+      const down = { exchange, from: host, to: from };
+      recorder.wsOpen(up, { url, headers: pairs(rawHeaders) });
+      recorder.response(down, response);
+      return {
+        id: exchange,
+        message: (direction, data, binary) =>
+          recorder.wsMessage(direction === 'in' ? up : down, data, binary),
+        close: (by, code, reason) => recorder.wsClose(by === 'client' ? up : down, code, reason),
+      };
+    },
+  };
+}
+
 // Each run imports the sandbox's modules under a new `?sandbox-run=N` query, so module state starts fresh.
 let runCounter = 0;
 
@@ -98,107 +130,25 @@ export async function startSandboxInNode(
   const raw: unknown = JSON.parse(await readFile(join(folder, 'sandbox.json'), 'utf8'));
   const manifest = parseManifest(raw, id);
   const logs: HarnessLog[] = [];
+  const log = (line: HarnessLog): void => {
+    logs.push(line);
+    options.log?.(line);
+  };
   const trace: TraceEvent[] = [];
   const started = performance.now();
   let ended = false;
-  let nextHttp = 0;
-  let nextWs = 0;
-
-  const record = (event: TraceEvent): void => {
-    // Events after the run ended come from closing it (servers, sockets), not from the sandbox.
-    if (ended) return;
-    trace.push(event);
-    options.onTrace?.(event);
-  };
-  const now = (): number => traceTime(performance.now() - started);
-
-  const observer: WireObserver = {
-    request({ host, from, method, url, rawHeaders, body }): ExchangeObserver {
-      const exchange = `h${++nextHttp}`;
-      const headers = pairs(rawHeaders);
-      record({
-        kind: 'request',
-        t: now(),
-        exchange,
-        from,
-        to: host,
-        method,
-        url,
-        headers,
-        bodySize: body.byteLength,
-        bodyPreview: bodyPreview(body),
-      });
-      const back = { exchange, from: host, to: from };
-      let sse: ReturnType<typeof createSseParser> | undefined;
-      const decoder = new TextDecoder();
-      return {
-        response(status, statusText, responseHeaders) {
-          record({
-            kind: 'response',
-            t: now(),
-            ...back,
-            status,
-            statusText,
-            headers: responseHeaders,
-          });
-          const type =
-            responseHeaders.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
-          if (/^text\/event-stream\b/i.test(type)) {
-            sse = createSseParser((event) =>
-              record({ kind: 'sse-event', t: now(), ...back, ...event }),
-            );
-          }
-        },
-        chunk(bytes) {
-          record({
-            kind: 'body-chunk',
-            t: now(),
-            ...back,
-            size: bytes.byteLength,
-            preview: bodyPreview(bytes),
-          });
-          sse?.push(decoder.decode(bytes, { stream: true }));
-        },
-        end(size) {
-          record({ kind: 'body-end', t: now(), ...back, size });
-        },
-        abort() {
-          record({ kind: 'abort', t: now(), exchange, from, to: host });
-        },
-        error(message) {
-          record({ kind: 'error', t: now(), ...back, message });
-        },
-      };
+  const recorder = createTraceRecorder({
+    now: () => performance.now() - started,
+    emit(event) {
+      // Events after the run ended come from closing it (servers, sockets), not from the sandbox.
+      if (ended) return;
+      trace.push(event);
+      options.onTrace?.(event);
     },
-    socket({ host, from, url, rawHeaders, response }): SocketObserver {
-      const exchange = `w${++nextWs}`;
-      const t = now();
-      record({ kind: 'ws-open', t, exchange, from, to: host, url, headers: pairs(rawHeaders) });
-      record({ kind: 'response', t, exchange, from: host, to: from, ...response });
-      return {
-        id: exchange,
-        message(direction, data, binary) {
-          const size =
-            typeof data === 'string' ? new TextEncoder().encode(data).byteLength : data.byteLength;
-          const route = direction === 'in' ? { from, to: host } : { from: host, to: from };
-          record({
-            kind: 'ws-message',
-            t: now(),
-            exchange,
-            ...route,
-            size,
-            preview: bodyPreview(data),
-            binary,
-          });
-        },
-        close(by, code, reason) {
-          const route = by === 'client' ? { from, to: host } : { from: host, to: from };
-          record({ kind: 'ws-close', t: now(), exchange, ...route, code, reason });
-        },
-      };
-    },
-  };
+    refused: (problem) => log({ host: 'sandbox', level: 'error', text: `trace: ${problem}` }),
+  });
 
+  const observer = wireObserver(recorder);
   const sandbox = await startSandbox({
     dir: folder,
     // Params come from the file as written, whatever parseManifest keeps of them.
@@ -208,11 +158,7 @@ export async function startSandboxInNode(
     ports: options.ports,
     params: options.params,
     wrapHost: options.wrapHost,
-    log(host, level, text) {
-      const line = { host, level, text };
-      logs.push(line);
-      options.log?.(line);
-    },
+    log: (host, level, text) => log({ host, level, text }),
   });
 
   return {

@@ -139,7 +139,22 @@ export function installRunGlobals(): void {
   installed = true;
   isolateSandboxImports();
   installResponseClass();
+  installConsole();
+  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
+    const current = scope.getStore();
+    if (!current) return nativeFetch(input, init);
+    return jarFetch(current.run, current.host, input, init);
+  }) as typeof fetch;
+  defineGlobal('EventSource', runEventSourceClass());
+  defineGlobal('WebSocket', runWebSocketClass());
+}
 
+function defineGlobal(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+}
+
+/** console.log and friends write to the run's log, labelled with the host, inside a run. */
+function installConsole(): void {
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     const original = console[level].bind(console);
     console[level] = (...args: unknown[]) => {
@@ -153,16 +168,14 @@ export function installRunGlobals(): void {
       scope.exit(() => current.run.log(current.host, level === 'debug' ? 'log' : level, text));
     };
   }
+}
 
-  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
-    const current = scope.getStore();
-    if (!current) return nativeFetch(input, init);
-    return jarFetch(current.run, current.host, input, init);
-  }) as typeof fetch;
-
-  // The `eventsource` package is fetch-based, so cookies and the host label apply to it too
-  // (Node's own EventSource needs --experimental-eventsource and takes no custom fetch).
-  class RunEventSource extends FetchEventSource {
+/**
+ * The `eventsource` package's EventSource, fetch-based, so cookies and the host label apply to it
+ * too (Node's own EventSource needs --experimental-eventsource and takes no custom fetch).
+ */
+function runEventSourceClass(): unknown {
+  return class RunEventSource extends FetchEventSource {
     constructor(url: string | URL, init?: { withCredentials?: boolean }) {
       const current = scope.getStore();
       super(url, {
@@ -176,29 +189,43 @@ export function installRunGlobals(): void {
       });
       current?.run.closeables.add(this);
     }
-  }
-  Object.defineProperty(globalThis, 'EventSource', {
-    value: RunEventSource,
-    writable: true,
-    configurable: true,
-  });
+  };
+}
 
-  // Node 22+ has a global WebSocket; older Node (StackBlitz) gets the `ws` package's one.
+type Listener = ((event: unknown) => void) | null;
+interface SocketBase {
+  close(): void;
+  addEventListener(type: string, listener: Listener, options?: unknown): void;
+  removeEventListener(type: string, listener: Listener, options?: unknown): void;
+  get onopen(): Listener;
+  set onopen(listener: Listener);
+  get onmessage(): Listener;
+  set onmessage(listener: Listener);
+  get onclose(): Listener;
+  set onclose(listener: Listener);
+  get onerror(): Listener;
+  set onerror(listener: Listener);
+}
+
+/** The opening handshake's headers for a socket opened inside a run: which host, Origin, cookies. */
+function handshakeFor(url: string | URL): Record<string, string> {
+  const current = scope.getStore();
+  const headers: Record<string, string> = {};
+  if (!current) return headers;
+  const target = new URL(url);
+  const origin = new URL(`${target.protocol === 'wss:' ? 'https:' : 'http:'}//${target.host}`)
+    .origin;
+  if (current.run.origins.has(origin)) headers[FROM_HEADER] = current.host;
+  const jar = current.run.jars.get(current.host); // only clients have one: they play browsers
+  if (jar) headers.origin = clientOrigin(current.host);
+  const cookie = jar?.header(new URL(target.pathname, origin));
+  if (cookie) headers.cookie = cookie;
+  return headers;
+}
+
+/** Node 22+'s global WebSocket, or on older Node (StackBlitz) the `ws` package's, run-aware. */
+function runWebSocketClass(): unknown {
   const NativeWebSocket = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
-  type Listener = ((event: unknown) => void) | null;
-  interface SocketBase {
-    close(): void;
-    addEventListener(type: string, listener: Listener, options?: unknown): void;
-    removeEventListener(type: string, listener: Listener, options?: unknown): void;
-    get onopen(): Listener;
-    set onopen(listener: Listener);
-    get onmessage(): Listener;
-    set onmessage(listener: Listener);
-    get onclose(): Listener;
-    set onclose(listener: Listener);
-    get onerror(): Listener;
-    set onerror(listener: Listener);
-  }
   const Base = (NativeWebSocket ?? WsWebSocket) as unknown as new (
     ...args: unknown[]
   ) => SocketBase;
@@ -243,32 +270,17 @@ export function installRunGlobals(): void {
       super.onerror = bind(listener);
     }
     constructor(url: string | URL, protocols?: string | string[]) {
-      const current = scope.getStore();
-      const headers: Record<string, string> = {};
-      if (current) {
-        const target = new URL(url);
-        const origin = new URL(`${target.protocol === 'wss:' ? 'https:' : 'http:'}//${target.host}`)
-          .origin;
-        if (current.run.origins.has(origin)) headers[FROM_HEADER] = current.host;
-        const jar = current.run.jars.get(current.host); // only clients have one: they play browsers
-        if (jar) headers.origin = clientOrigin(current.host);
-        const cookie = jar?.header(new URL(target.pathname, origin));
-        if (cookie) headers.cookie = cookie;
-      }
+      const headers = handshakeFor(url);
       if (NativeWebSocket)
         super(url, { ...(protocols === undefined ? {} : { protocols }), headers });
       else super(url, protocols, { headers });
-      current?.run.closeables.add(this);
+      scope.getStore()?.run.closeables.add(this);
     }
   }
   for (const [name, value] of Object.entries({ CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 })) {
     Object.defineProperty(RunWebSocket, name, { value });
   }
-  Object.defineProperty(globalThis, 'WebSocket', {
-    value: RunWebSocket,
-    writable: true,
-    configurable: true,
-  });
+  return RunWebSocket;
 }
 
 /**

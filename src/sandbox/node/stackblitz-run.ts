@@ -42,15 +42,8 @@ export interface StartedSandbox {
   restartHosts(): Promise<void>;
 }
 
-/**
- * Serves the hosts of the sandbox in `dir` on loopback ports and prepares its clients.
- *
- * @example
- * const sandbox = await startSandbox({ dir, manifest, log: (host, level, text) => console.log(host, text) });
- * await sandbox.runClients();
- * await sandbox.close();
- */
-export async function startSandbox(options: {
+/** What startSandbox is given. */
+export interface StartOptions {
   dir: string;
   manifest: RunManifest;
   log(host: string, level: Level, text: string): void;
@@ -63,7 +56,17 @@ export async function startSandbox(options: {
   params?: Record<string, number>;
   /** Wraps each host module as it is loaded (serve mode adds CORS headers this way). */
   wrapHost?: (module: SandboxHostModule) => SandboxHostModule;
-}): Promise<StartedSandbox> {
+}
+
+/**
+ * Serves the hosts of the sandbox in `dir` on loopback ports and prepares its clients.
+ *
+ * @example
+ * const sandbox = await startSandbox({ dir, manifest, log: (host, level, text) => console.log(host, text) });
+ * await sandbox.runClients();
+ * await sandbox.close();
+ */
+export async function startSandbox(options: StartOptions): Promise<StartedSandbox> {
   installRunGlobals();
   const { dir, manifest, observer } = options;
   // Each host and client gets its own module instances, as separate processes would (and as the
@@ -108,61 +111,19 @@ export async function startSandbox(options: {
       observer,
     });
     servers.push(server);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.ports?.[name] ?? 0, '127.0.0.1', () => resolve());
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const port = await listen(server, options.ports?.[name] ?? 0);
     ports[name] = port;
     env.hosts[name] = new URL(`http://127.0.0.1:${port}/`);
     run.origins.add(`http://127.0.0.1:${port}`);
   }
   const target = manifest.target ?? hostNames[0] ?? '';
-  const closeClients = async (ms = 250): Promise<void> => {
-    for (const item of run.closeables) {
-      try {
-        item.close();
-      } catch {
-        // Already closed.
-      }
-    }
-    run.closeables.clear();
-    await Promise.all(servers.map((server) => settleHostServer(server, ms)));
-  };
+  const closeClients = (ms = 250): Promise<void> => closeRunClients(run, servers, ms);
 
   return {
     ports,
     env,
-    async runClients(timeoutMs = 10_000) {
-      const pending = new Set(Object.keys(clients));
-      const mains = Object.entries(clients).map(([name, main]) =>
-        inHost(run, name, async () => {
-          try {
-            await main(new URL(env.hosts[target] ?? 'http://127.0.0.1/'), env);
-          } catch (error) {
-            console.error(`Uncaught ${formatError(error)}`);
-          } finally {
-            pending.delete(name);
-          }
-        }),
-      );
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          for (const name of pending) {
-            run.log(
-              name,
-              'error',
-              `main() did not finish within ${timeoutMs} ms; the run was ended`,
-            );
-          }
-          resolve();
-        }, timeoutMs);
-      });
-      await Promise.race([Promise.all(mains), timeout]);
-      clearTimeout(timer);
-    },
+    runClients: (timeoutMs = 10_000) =>
+      runClientsOnce(run, clients, { target: env.hosts[target], env, timeoutMs }),
     closeClients,
     async close() {
       await closeClients(0);
@@ -177,6 +138,61 @@ export async function startSandbox(options: {
       await loadHosts();
     },
   };
+}
+
+/** Closes the run's client EventSources and WebSockets, and waits up to `ms` for servers to see it. */
+async function closeRunClients(run: RunScope, servers: http.Server[], ms: number): Promise<void> {
+  for (const item of run.closeables) {
+    try {
+      item.close();
+    } catch {
+      // Already closed.
+    }
+  }
+  run.closeables.clear();
+  await Promise.all(servers.map((server) => settleHostServer(server, ms)));
+}
+
+/** Listens on `port` of 127.0.0.1 (0: a free one) and resolves with the port taken. */
+async function listen(server: http.Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Runs every client's main() once, each as its host; resolves when all settled or time ran out. */
+async function runClientsOnce(
+  run: RunScope,
+  clients: Record<string, SandboxClientMain>,
+  options: { target: URL | undefined; env: SandboxEnv; timeoutMs: number },
+): Promise<void> {
+  const { env, timeoutMs } = options;
+  const pending = new Set(Object.keys(clients));
+  const mains = Object.entries(clients).map(([name, main]) =>
+    inHost(run, name, async () => {
+      try {
+        await main(new URL(options.target ?? 'http://127.0.0.1/'), env);
+      } catch (error) {
+        console.error(`Uncaught ${formatError(error)}`);
+      } finally {
+        pending.delete(name);
+      }
+    }),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      for (const name of pending) {
+        run.log(name, 'error', `main() did not finish within ${timeoutMs} ms; the run was ended`);
+      }
+      resolve();
+    }, timeoutMs);
+  });
+  await Promise.race([Promise.all(mains), timeout]);
+  clearTimeout(timer);
 }
 
 // ---------------------------------------------------------------------------------------------

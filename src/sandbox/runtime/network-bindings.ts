@@ -5,6 +5,21 @@
  * code plays a server.
  */
 import { EventSource as FetchEventSource } from 'eventsource';
+import type { HeaderList } from '../trace/events';
+import { append, apply } from '../trace/intrinsics';
+
+/** Headers.prototype.forEach as the worker started, before reader code could replace it. */
+const forEachHeader = Headers.prototype.forEach;
+
+/**
+ * A Headers object's name/value pairs, as iterating it gives them (lower-case names, Set-Cookie
+ * lines apart), read with the built-in captured at start so reader code cannot change what is traced.
+ */
+export function headerPairs(headers: Headers): HeaderList {
+  const pairs: HeaderList = [];
+  apply(forEachHeader, headers, [(value: string, name: string) => append(pairs, [name, value])]);
+  return pairs;
+}
 
 /** Internal marker: which host sent a request. Stripped before anything sees the request. */
 export const FROM_HEADER = 'x-sandbox-from';

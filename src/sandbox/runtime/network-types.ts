@@ -16,7 +16,13 @@ export interface VirtualNetworkOptions {
   latencyMs: number;
   /** Open HTTP exchanges allowed per client→host pair (0: unlimited), like a browser's HTTP/1.1 pool. */
   connectionLimit: number;
-  record(event: TraceDraft): void;
+  /** Receives every trace event, built, stamped and checked by the network's recorder. */
+  record(event: TraceEvent): void;
+  /**
+   * Milliseconds since the run started, for the trace's times (the recorder rounds them). Defaults
+   * to the time since the network was made.
+   */
+  now?(): number;
   /** Reports an exception thrown by a host's code while it handled network traffic. */
   reportError(host: string, error: unknown): void;
   /** Writes a message from the network itself to the sandbox console. */

@@ -1,19 +1,18 @@
 import { FetchInterceptor } from '@mswjs/interceptors/fetch';
 import { WebSocketInterceptor } from '@mswjs/interceptors/WebSocket';
 import { createCookieJar, type CookieJar } from '../http/cookie-jar';
-import { reasonPhrase } from '../http/reason-phrases';
 import { handshakeHeaders } from '../http/websocket-handshake';
 import { clientOrigin } from '../contract/sandbox';
-import { bodyPreview, type HeaderList } from '../trace/events';
-import type { TraceDraft, VirtualNetworkOptions } from './network-types';
+import { createTraceRecorder, type Route, type TraceRecorder } from '../trace/recorder';
+import type { VirtualNetworkOptions } from './network-types';
 import { connectVirtualSocket, type InterceptedSocket } from './virtual-socket';
-import { tapStream } from './virtual-stream';
+import { answer, type AnswerContext } from './virtual-response';
+import { callHost } from './host-handler';
 import { ConnectionPool } from './connection-pool';
 import {
   FROM_HEADER,
-  INTERNAL_HEADERS,
-  SET_COOKIE_HEADER,
   carriedCookie,
+  headerPairs,
   networkBindings,
   sandboxResponseClass,
   type MadeResponse,
@@ -25,7 +24,8 @@ export type { NetworkBindings } from './network-bindings';
 
 export type { TraceDraft, VirtualNetworkOptions } from './network-types';
 
-const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+/** performance.now as the worker started: the trace's clock is not reader code's to change. */
+const clock = performance.now.bind(performance);
 
 /**
  * The sandbox's network: every request and WebSocket from reader code is intercepted (MSW's
@@ -51,7 +51,8 @@ export class VirtualNetwork {
   private readonly jars = new Map<string, CookieJar>();
   /** Open streamed responses and sockets, by the host that serves them, so faults can cut them. */
   private readonly open = new Map<string, Set<(reason: string) => void>>();
-  private exchanges = { http: 0, ws: 0 };
+  /** Numbers the exchanges, stamps, builds, checks and hands on every trace event. */
+  private readonly recorder: TraceRecorder;
   /** Exchanges whose body ended or was aborted: each gets one ending in the trace. */
   private readonly ended = new Set<string>();
   private readonly releases = new Map<string, () => void>();
@@ -68,6 +69,12 @@ export class VirtualNetwork {
     prepared = undefined;
     this.latencyMs = options.latencyMs;
     this.pool = new ConnectionPool(options.connectionLimit);
+    const started = clock();
+    this.recorder = createTraceRecorder({
+      now: options.now ?? (() => clock() - started),
+      emit: (event) => options.record(event),
+      refused: (problem) => options.log('sandbox', 'error', `trace: ${problem}`),
+    });
   }
 
   start(): void {
@@ -140,8 +147,10 @@ export class VirtualNetwork {
     }
     // Like a browser's HTTP/1.1 pool: past the limit, a request waits before it goes on the wire.
     const release = await this.pool.acquire(`${from}→${to}`);
-    const exchange = `h${++this.exchanges.http}`;
+    const exchange = this.recorder.nextExchange('http');
     this.releases.set(exchange, release);
+    const route = { exchange, from, to };
+    const back = { exchange, from: to, to: from };
     const hasBody = incoming.method !== 'GET' && incoming.method !== 'HEAD';
     const body = hasBody ? new Uint8Array(await incoming.arrayBuffer()) : null;
 
@@ -149,23 +158,13 @@ export class VirtualNetwork {
     // A client's cookies come from its jar (a browser's); a host's are what its code set.
     const cookie = isClient ? this.jarOf(from).header(url) : carriedCookie(incoming);
     const headers = wireRequestHeaders(incoming, url, cookie, body);
-
-    this.options.record({
-      kind: 'request',
-      exchange,
-      from,
-      to,
-      method: incoming.method,
-      url: url.href,
-      headers: [...headers],
-      bodySize: body?.byteLength ?? 0,
-      bodyPreview: body ? bodyPreview(body) : '',
-    });
+    const { method } = incoming;
+    this.recorder.request(route, { method, url: url.href, headers: headerPairs(headers), body });
 
     const aborted = new AbortController();
     incoming.signal.addEventListener('abort', () => {
       aborted.abort(incoming.signal.reason);
-      this.endExchange(exchange, { kind: 'abort', exchange, from, to });
+      this.endExchange(exchange, () => this.recorder.abort(route));
       this.cancels.get(exchange)?.();
     });
 
@@ -174,22 +173,23 @@ export class VirtualNetwork {
     let cut = false;
     const untrack = this.trackOpen([from, to], (reason) => {
       cut = true;
-      this.endExchange(exchange, { kind: 'error', exchange, from: to, to: from, message: reason });
+      this.endExchange(exchange, () => this.recorder.error(back, reason));
       aborted.abort(new Error(reason));
       controller.errorWith(new TypeError(`network error: ${reason}`));
     });
     await this.delay();
     if (cut) return;
-    const request = new Request(url, {
-      method: incoming.method,
-      body,
-      signal: aborted.signal,
-      redirect: 'manual',
-    });
+    const request = new Request(url, { method, body, signal: aborted.signal, redirect: 'manual' });
     // Constructed requests drop forbidden headers (Cookie, Host…); a server must see them all.
     Object.defineProperty(request, 'headers', { value: headers });
 
-    const response = await this.serve(to, request, { exchange, to: from });
+    const response = await callHost(to, request, back, {
+      module: this.options.getHost(to),
+      env: this.options.env,
+      recorder: this.recorder,
+      reportError: (error) => this.options.reportError(to, error),
+      Response: this.InternalResponse,
+    });
     untrack();
     // The caller gave up while the host worked: like a real socket, nothing reaches it any more.
     if (this.ended.has(exchange)) {
@@ -199,180 +199,41 @@ export class VirtualNetwork {
     // Response.error() is how a host drops the connection: no answer, the caller's fetch fails.
     if (response.type === 'error') {
       const reason = `${to} dropped the connection`;
-      this.endExchange(exchange, { kind: 'error', exchange, from: to, to: from, message: reason });
+      this.endExchange(exchange, () => this.recorder.error(back, reason));
       controller.errorWith(new TypeError(`network error: ${reason}`));
       return;
     }
-    await this.respond({ exchange, from, to, url, isClient }, response, controller);
-  }
-
-  /** Answers the caller with the host's response: cookies stored, headers traced, the body passed on. */
-  private async respond(
-    route: { exchange: string; from: string; to: string; url: URL; isClient: boolean },
-    response: Response,
-    controller: { respondWith(response: Response): void },
-  ): Promise<void> {
-    const { exchange, from, to, url, isClient } = route;
-    const made = this.made.get(response);
-    // A server that leaves statusText empty still sends a reason phrase on an HTTP/1.1 status line.
-    const head = {
-      status: response.status,
-      statusText: response.statusText || reasonPhrase(response.status),
-    };
-    // A host's own Response keeps Set-Cookie in a side table; one it passes on from upstream has it
-    // in its headers.
-    const cookieLines = made?.setCookies ?? response.headers.getSetCookie();
-    if (isClient) this.jarOf(from).store(url, cookieLines);
-    const responseHeaders: HeaderList = [
-      ...[...response.headers].filter(
-        ([name]) => name !== 'set-cookie' && !INTERNAL_HEADERS.has(name),
-      ),
-      ...cookieLines.map((line): [string, string] => ['set-cookie', line]),
-    ];
-    const outgoing = new Headers(response.headers);
-    outgoing.delete(SET_COOKIE_HEADER);
-    if (!isClient && cookieLines.length > 0) {
-      outgoing.set(SET_COOKIE_HEADER, JSON.stringify(cookieLines));
-    }
-
-    // A body built from a ReadableStream goes out chunked; a string or bytes gets a Content-Length.
-    // For a Response from elsewhere (a proxied fetch), only a Content-Length header says which.
-    const isStream =
-      response.body !== null && (made ? made.streaming : !response.headers.has('content-length'));
-    const nullBody = NULL_BODY_STATUS.has(response.status);
-
-    if (nullBody || !isStream || response.body === null) {
-      await this.respondFixed(
-        route,
-        response,
-        { head, headers: responseHeaders, outgoing },
-        controller,
-      );
-      return;
-    }
-
-    if (!response.headers.has('content-length'))
-      responseHeaders.push(['transfer-encoding', 'chunked']);
-    await this.sendHead(route, { head, headers: responseHeaders });
-    controller.respondWith(
-      new Response(
-        tapStream({
-          exchange,
-          from: to,
-          to: from,
-          response,
-          record: this.options.record,
-          reportError: (error) => this.options.reportError(to, error),
-          latencyMs: () => this.latencyMs,
-          trackOpen: (cut) => this.trackOpen([to, from], cut),
-          onClientAbort: (stop) =>
-            stop ? this.cancels.set(exchange, stop) : this.cancels.delete(exchange),
-          end: (event) => this.endExchange(exchange, event),
-        }),
-        { ...head, headers: outgoing },
-      ),
+    const jar = isClient ? this.jarOf(from) : undefined;
+    await answer({ back, url, jar }, response, this.answerContext(back), (answered) =>
+      controller.respondWith(answered),
     );
   }
 
-  /** The answer's head goes out one latency after the host answered, and is traced as it leaves. */
-  private async sendHead(
-    route: { exchange: string; from: string; to: string },
-    answer: { head: { status: number; statusText: string }; headers: HeaderList },
-  ): Promise<void> {
-    await this.delay();
-    const { exchange, from, to } = route;
-    this.options.record({
-      kind: 'response',
-      exchange,
-      from: to,
-      to: from,
-      ...answer.head,
-      headers: answer.headers,
-    });
+  /** What answering an exchange needs from this network; `back` runs from the host to the asker. */
+  private answerContext(back: Route): AnswerContext {
+    const { exchange, from: host, to: asker } = back;
+    return {
+      recorder: this.recorder,
+      made: this.made,
+      delay: () => this.delay(),
+      end: (trace) => this.endExchange(exchange, trace),
+      stream: {
+        reportError: (error) => this.options.reportError(host, error),
+        latencyMs: () => this.latencyMs,
+        trackOpen: (cut) => this.trackOpen([host, asker], cut),
+        onClientAbort: (stop) =>
+          stop ? this.cancels.set(exchange, stop) : this.cancels.delete(exchange),
+      },
+    };
   }
 
-  /** A fixed body (or none): traced as one chunk, sent with its Content-Length. */
-  private async respondFixed(
-    route: { exchange: string; from: string; to: string },
-    response: Response,
-    answer: {
-      head: { status: number; statusText: string };
-      headers: HeaderList;
-      outgoing: Headers;
-    },
-    controller: { respondWith(response: Response): void },
-  ): Promise<void> {
-    const { exchange, from, to } = route;
-    const { head, headers, outgoing } = answer;
-    const nullBody = NULL_BODY_STATUS.has(response.status);
-    const bytes = nullBody ? null : new Uint8Array(await response.arrayBuffer());
-    if (bytes && !response.headers.has('content-length')) {
-      headers.push(['content-length', String(bytes.byteLength)]);
-      // The receiver sees the length as it would over a socket (a proxy passing headers on keeps it).
-      outgoing.set('content-length', String(bytes.byteLength));
-    }
-    await this.sendHead(route, { head, headers });
-    if (bytes && bytes.byteLength > 0) {
-      this.options.record({
-        kind: 'body-chunk',
-        exchange,
-        from: to,
-        to: from,
-        size: bytes.byteLength,
-        preview: bodyPreview(bytes),
-      });
-    }
-    this.endExchange(exchange, {
-      kind: 'body-end',
-      exchange,
-      from: to,
-      to: from,
-      size: bytes?.byteLength ?? 0,
-    });
-    controller.respondWith(new Response(bytes, { ...head, headers: outgoing }));
-  }
-
-  private endExchange(exchange: string, event: TraceDraft): void {
+  /** Ends an exchange once: its connection slot is freed and `trace` records its last event. */
+  private endExchange(exchange: string, trace: () => void): void {
     if (this.ended.has(exchange)) return;
     this.ended.add(exchange);
     this.releases.get(exchange)?.();
     this.releases.delete(exchange);
-    this.options.record(event);
-  }
-
-  /**
-   * Runs the host's handler; a throw is traced as an error and becomes a 500, as in any server
-   * framework (the Node wiring records the same two events).
-   */
-  private async serve(
-    host: string,
-    request: Request,
-    route: { exchange: string; to: string },
-  ): Promise<Response> {
-    const module = this.options.getHost(host);
-    try {
-      if (!module || typeof module.fetch !== 'function') {
-        throw new TypeError(
-          `${host} has no fetch(request) handler: export default { fetch(request) { … } }`,
-        );
-      }
-      const response: unknown = await module.fetch(request, this.options.env);
-      if (!(response instanceof Response)) {
-        throw new TypeError(
-          `${host}'s fetch() must return a Response, but it returned ${typeof response}`,
-        );
-      }
-      return response;
-    } catch (error) {
-      this.options.reportError(host, error);
-      const message = `${host} threw: ${error instanceof Error ? error.message : String(error)}`;
-      this.options.record({ kind: 'error', ...route, from: host, message });
-      // Built like a host's own answer, so its fixed body goes out with a Content-Length.
-      return new this.InternalResponse('Internal Server Error', {
-        status: 500,
-        headers: { 'content-type': 'text/plain' },
-      });
-    }
+    trace();
   }
 
   private handleSocket(client: InterceptedSocket, protocols?: string | string[]): void {
@@ -392,7 +253,7 @@ export class VirtualNetwork {
     }
     connectVirtualSocket({
       client,
-      exchange: `w${++this.exchanges.ws}`,
+      exchange: this.recorder.nextExchange('ws'),
       from,
       to,
       url,
@@ -400,7 +261,7 @@ export class VirtualNetwork {
       // No handshake crosses the in-page network; host and trace see the one a real socket would carry.
       handshake: this.handshake(from, url, protocols),
       env: this.options.env,
-      record: this.options.record,
+      recorder: this.recorder,
       reportError: (error) => this.options.reportError(to, error),
       latencyMs: () => this.latencyMs,
       trackOpen: (cut) => this.trackOpen([to, from], cut),

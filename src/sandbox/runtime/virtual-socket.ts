@@ -5,8 +5,8 @@
  */
 import type { SandboxEnv, SandboxPeer, SandboxWebSocketHooks } from '../contract/sandbox';
 import { reasonPhrase } from '../http/reason-phrases';
-import { bodyPreview, type HeaderList } from '../trace/events';
-import type { TraceDraft } from './network-types';
+import type { HeaderList } from '../trace/events';
+import type { TraceRecorder } from '../trace/recorder';
 
 /** The client end as MSW's WebSocket interceptor hands it over. */
 export interface InterceptedSocket {
@@ -27,7 +27,8 @@ export interface SocketLink {
   hooks: SandboxWebSocketHooks;
   handshake: { request: HeaderList; response: HeaderList };
   env: SandboxEnv;
-  record(event: TraceDraft): void;
+  /** The run's recorder: it traces the handshake, every frame and the close. */
+  recorder: TraceRecorder;
   /** Reports an exception thrown by the host's hooks. */
   reportError(error: unknown): void;
   /** The added latency per hop now (the reader may change it mid-run). */
@@ -38,7 +39,9 @@ export interface SocketLink {
 
 /** Opens the connection: traces the handshake, wires both directions, and runs the host's open hook. */
 export function connectVirtualSocket(link: SocketLink): void {
-  const { client, exchange, from, to, url, hooks, handshake, env, record } = link;
+  const { client, exchange, from, to, url, hooks, handshake, env, recorder } = link;
+  const up = { exchange, from, to };
+  const down = { exchange, from: to, to: from };
   /** The host or the client asked to close: no new messages. */
   let closed = false;
   /** The connection is down: nothing queued is delivered any more. */
@@ -58,25 +61,16 @@ export function connectVirtualSocket(link: SocketLink): void {
       link.reportError(error);
     }
   };
-  const traceFrame = (sender: string, receiver: string, data: unknown): void => {
-    const text = typeof data === 'string' ? data : undefined;
-    const bytes = text === undefined ? toBytes(data) : new TextEncoder().encode(text);
-    record({
-      kind: 'ws-message',
-      exchange,
-      from: sender,
-      to: receiver,
-      size: bytes.byteLength,
-      preview: bodyPreview(text ?? bytes),
-      binary: text === undefined,
-    });
-  };
+  const traceFrame = (route: typeof up, data: unknown): void =>
+    typeof data === 'string'
+      ? recorder.wsMessage(route, data, false)
+      : recorder.wsMessage(route, toBytes(data), true);
   const untrack = link.trackOpen((reason) => {
     if (gone) return;
     closed = true;
     gone = true;
     untrack();
-    record({ kind: 'ws-close', exchange, from: to, to: from, code: 1006, reason });
+    recorder.wsClose(down, 1006, reason);
     client.close(4000, reason);
   });
 
@@ -86,7 +80,7 @@ export function connectVirtualSocket(link: SocketLink): void {
     headers: new Headers(handshake.request),
     send: (data) => {
       if (closed) return;
-      traceFrame(to, from, data);
+      traceFrame(down, data);
       // Delivered unless the connection itself is gone: a send just before close() still arrives.
       later('down', () => !gone && client.send(data));
     },
@@ -94,24 +88,20 @@ export function connectVirtualSocket(link: SocketLink): void {
       if (closed) return;
       closed = true;
       untrack();
-      record({ kind: 'ws-close', exchange, from: to, to: from, code, reason });
+      recorder.wsClose(down, code, reason);
       later('down', () => client.close(code, reason));
     },
   };
 
-  record({ kind: 'ws-open', exchange, from, to, url: url.href, headers: handshake.request });
-  record({
-    kind: 'response',
-    exchange,
-    from: to,
-    to: from,
+  recorder.wsOpen(up, { url: url.href, headers: handshake.request });
+  recorder.response(down, {
     status: 101,
     statusText: reasonPhrase(101),
     headers: handshake.response,
   });
   client.addEventListener('message', (event) => {
     const data = (event as MessageEvent).data as string | ArrayBuffer;
-    traceFrame(from, to, data);
+    traceFrame(up, data);
     later('up', () => callHook(() => hooks.message?.(peer, data, env)));
   });
   client.addEventListener('close', (event) => {
@@ -121,7 +111,7 @@ export function connectVirtualSocket(link: SocketLink): void {
     if (!closed) {
       closed = true;
       untrack();
-      record({ kind: 'ws-close', exchange, from, to, code, reason });
+      recorder.wsClose(up, code, reason);
     }
     // As on a real server, the close hook runs whichever side closed.
     later('up', () => callHook(() => hooks.close?.(peer, code, reason, env)));

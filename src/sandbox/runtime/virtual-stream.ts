@@ -1,21 +1,17 @@
 /**
- * A streamed response body across the in-page network: each chunk (and each SSE event) is traced
- * as it crosses, delivered one latency later in order, and the flow stops both ways when the client
- * aborts or an end is dropped.
+ * A streamed response body across the in-page network: each chunk is traced as it crosses (the
+ * recorder reads SSE events out of an event stream), delivered one latency later in order, and the
+ * flow stops both ways when the client aborts or an end is dropped.
  */
-import { createSseParser } from '../http/sse-parser';
-import { bodyPreview } from '../trace/events';
-import type { TraceDraft } from './network-types';
+import type { Route, TraceRecorder } from '../trace/recorder';
 
 /** Everything one streamed body needs from the network that routed its exchange. */
 export interface StreamLink {
-  exchange: string;
-  /** The host that answers. */
-  from: string;
-  /** The one that asked. */
-  to: string;
+  /** The exchange, from the host that answers to the one that asked. */
+  route: Route;
   response: Response;
-  record(event: TraceDraft): void;
+  /** The run's recorder: it traces each chunk, and the SSE events of an event stream. */
+  recorder: TraceRecorder;
   /** Reports a failure of the host's stream. */
   reportError(error: unknown): void;
   /** The added latency per hop now (the reader may change it mid-run). */
@@ -24,25 +20,20 @@ export interface StreamLink {
   trackOpen(cut: (reason: string) => void): () => void;
   /** Sets (or, with undefined, clears) what the client's abort does to this exchange. */
   onClientAbort(stop: (() => void) | undefined): void;
-  /** Traces the exchange's last event and frees its connection slot. */
-  end(event: TraceDraft): void;
+  /** Ends the exchange once: frees its connection slot and runs `trace` (its last event). */
+  end(trace: () => void): void;
 }
 
 /** Passes a streamed body through, tracing each chunk (and each SSE event) as it crosses the network. */
 export function tapStream(link: StreamLink): ReadableStream<Uint8Array> {
-  const { exchange, from, to, response, record } = link;
+  const { route, response, recorder } = link;
   if (!response.body) throw new TypeError('tapStream needs a response with a body');
   const reader = response.body.getReader();
-  const isSse = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
-  const decoder = new TextDecoder();
-  const parser = isSse
-    ? createSseParser((event) => record({ kind: 'sse-event', exchange, from, to, ...event }))
-    : undefined;
   let total = 0;
   let done = false;
   let lastDue = 0;
   /** Stops the flow both ways: the host's stream is cancelled, the client's one ends. */
-  const stop = (reason: string, ending: TraceDraft, fail?: Error): void => {
+  const stop = (reason: string, ending: () => void, fail?: Error): void => {
     if (done) return;
     done = true;
     untrack();
@@ -53,16 +44,12 @@ export function tapStream(link: StreamLink): ReadableStream<Uint8Array> {
   };
   let output: ReadableStreamDefaultController<Uint8Array> | undefined;
   const untrack = link.trackOpen((reason) =>
-    stop(
-      reason,
-      { kind: 'error', exchange, from, to, message: reason },
-      new TypeError(`network error: ${reason}`),
-    ),
+    stop(reason, () => recorder.error(route, reason), new TypeError(`network error: ${reason}`)),
   );
   // The client's abort (fetch signal, EventSource.close) cancels the host's stream, as a closed
   // socket would.
-  const clientGone = (): void =>
-    stop('the client went away', { kind: 'abort', exchange, from: to, to: from });
+  const asker = { exchange: route.exchange, from: route.to, to: route.from };
+  const clientGone = (): void => stop('the client went away', () => recorder.abort(asker));
   link.onClientAbort(clientGone);
 
   // Chunks are read as soon as the host writes them and each is delivered one latency later, so
@@ -76,22 +63,14 @@ export function tapStream(link: StreamLink): ReadableStream<Uint8Array> {
       done = true;
       untrack();
       link.onClientAbort(undefined);
-      link.end({ kind: 'body-end', exchange, from, to, size: total });
+      link.end(() => recorder.bodyEnd(route, total));
       controller.close();
       return;
     }
     const bytes =
       chunk.value instanceof Uint8Array ? chunk.value : new Uint8Array(chunk.value as ArrayBuffer);
     total += bytes.byteLength;
-    record({
-      kind: 'body-chunk',
-      exchange,
-      from,
-      to,
-      size: bytes.byteLength,
-      preview: bodyPreview(bytes),
-    });
-    parser?.push(decoder.decode(bytes, { stream: true }));
+    recorder.bodyChunk(route, bytes);
     controller.enqueue(bytes);
   };
   const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {

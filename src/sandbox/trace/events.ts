@@ -1,7 +1,19 @@
 /**
  * The trace event schema: what the page (at the virtual network) and Node (at the real socket) record
- * for every message. Environment-neutral: types and tiny pure helpers only.
+ * for every message, through the one recorder (recorder.ts). Environment-neutral: types, bounds and
+ * tiny pure helpers only, written with captured built-ins (intrinsics.ts) as the recorder uses them.
  */
+import {
+  TextDecoderConstructor,
+  Uint8ArrayConstructor,
+  byteLength,
+  byteOffset,
+  decode,
+  mathMin,
+  mathRound,
+  stringSlice,
+  viewBuffer,
+} from './intrinsics.ts';
 
 /** A header as sent: name as written, value as written. Order is kept, duplicates allowed. */
 export type HeaderList = Array<[name: string, value: string]>;
@@ -15,6 +27,11 @@ interface TraceBase {
   from: string;
   /** Host that receives it. */
   to: string;
+  /**
+   * Some text of this event was longer than the trace keeps ({@link TRACE_LIMITS}) and was cut, or
+   * a header list had more entries than it keeps: what is shown is the start of what was sent.
+   */
+  clipped?: true;
 }
 
 /**
@@ -61,6 +78,21 @@ export type TraceKind = TraceEvent['kind'];
 export const PREVIEW_LIMIT = 2048;
 
 /**
+ * What one event may hold: the validator refuses more, and the recorder cuts longer fields to these
+ * bounds (marking the event `clipped`) so an oversized message is traced, not lost.
+ */
+export const TRACE_LIMITS = {
+  /** Longest host name, exchange id, method, header name or status text kept. */
+  name: 256,
+  /** Longest URL, header value, SSE field, error message or close reason kept. */
+  text: 64 * 1024,
+  /** Most headers one request or response may list. */
+  headers: 500,
+} as const;
+
+const decoder = new TextDecoderConstructor();
+
+/**
  * The preview of a body or message that the trace keeps, the same in the page and in Node: the
  * first PREVIEW_LIMIT characters, with "…" when there was more. Bytes that are not UTF-8 show as U+FFFD.
  *
@@ -69,8 +101,17 @@ export const PREVIEW_LIMIT = 2048;
  */
 export function bodyPreview(data: string | Uint8Array): string {
   const text =
-    typeof data === 'string' ? data : new TextDecoder().decode(data.subarray(0, PREVIEW_LIMIT * 4));
-  return text.length > PREVIEW_LIMIT ? `${text.slice(0, PREVIEW_LIMIT)}…` : text;
+    typeof data === 'string'
+      ? data
+      : decode(
+          decoder,
+          new Uint8ArrayConstructor(
+            viewBuffer(data),
+            byteOffset(data),
+            mathMin(byteLength(data), PREVIEW_LIMIT * 4),
+          ),
+        );
+  return text.length > PREVIEW_LIMIT ? `${stringSlice(text, 0, PREVIEW_LIMIT)}…` : text;
 }
 
 /**
@@ -81,5 +122,5 @@ export function bodyPreview(data: string | Uint8Array): string {
  * traceTime(12.3456) // 12.3
  */
 export function traceTime(ms: number): number {
-  return Math.round(ms * 10) / 10;
+  return mathRound(ms * 10) / 10;
 }

@@ -5,7 +5,13 @@
  * time and by the differential test in Node.
  */
 import type { TraceEvent } from './events';
-import type { TraceMessage, ExchangeState, TraceExchange, HostCounters } from './model-types';
+import type {
+  ExchangeState,
+  HostCounters,
+  MessageKind,
+  TraceExchange,
+  TraceMessage,
+} from './model-types';
 import {
   GROUP_MS,
   requestTarget,
@@ -22,6 +28,23 @@ import {
   sumSizes,
   closePayloadBytes,
 } from './wire-bytes';
+
+/** A new message made of `event` alone. */
+const messageOf = (
+  event: TraceEvent,
+  kind: MessageKind,
+  label: string,
+  bytes: number,
+): Omit<TraceMessage, 'index'> => ({
+  kind,
+  exchange: event.exchange,
+  from: event.from,
+  to: event.to,
+  t: event.t,
+  label,
+  bytes,
+  events: [event],
+});
 
 /**
  * The running state of one trace: feed it events in order with {@link TraceModel.add}; it keeps
@@ -178,17 +201,8 @@ export class TraceModel {
     this.host(event.from).requestsSent += 1;
     this.host(event.to).requestsReceived += 1;
     this.count(event.from, event.to, head, event.bodySize);
-    this.push({
-      kind: 'request',
-      exchange: event.exchange,
-      from: event.from,
-      to: event.to,
-      t: event.t,
-      label: `${event.method} ${requestTarget(event.url)}`,
-      bytes: head + event.bodySize,
-      events: [event],
-    });
-    return;
+    const label = `${event.method} ${requestTarget(event.url)}`;
+    this.push(messageOf(event, 'request', label, head + event.bodySize));
   }
 
   private foldResponse(
@@ -202,16 +216,8 @@ export class TraceModel {
     sent[statusClass] = (sent[statusClass] ?? 0) + 1;
     received[statusClass] = (received[statusClass] ?? 0) + 1;
     this.count(event.from, event.to, head, 0);
-    const message = this.push({
-      kind: 'response',
-      exchange: event.exchange,
-      from: event.from,
-      to: event.to,
-      t: event.t,
-      label: `${event.status}${event.statusText ? ` ${event.statusText}` : ''}`,
-      bytes: head,
-      events: [event],
-    });
+    const label = `${event.status}${event.statusText ? ` ${event.statusText}` : ''}`;
+    const message = this.push(messageOf(event, 'response', label, head));
     if (exchange) {
       exchange.response = event;
       exchange.responseMessage = message.index;
@@ -221,7 +227,6 @@ export class TraceModel {
       exchange.sse = /^text\/event-stream/i.test(header(event.headers, 'content-type') ?? '');
       exchange.state = 'streaming';
     }
-    return;
   }
 
   private foldBodyChunk(
@@ -264,17 +269,7 @@ export class TraceModel {
       last.label = `${last.events.length} chunks, ${formatBytes(sumSizes(last.events))}`;
       return;
     }
-    this.push({
-      kind: 'chunks',
-      exchange: event.exchange,
-      from: event.from,
-      to: event.to,
-      t: event.t,
-      label: `chunk, ${formatBytes(event.size)}`,
-      bytes,
-      events: [event],
-    });
-    return;
+    this.push(messageOf(event, 'chunks', `chunk, ${formatBytes(event.size)}`, bytes));
   }
 
   private foldBodyEnd(
@@ -301,7 +296,6 @@ export class TraceModel {
       this.close(exchange, event.t, 'done');
       exchange.lastMessage = Math.max(exchange.lastMessage, this.messages.length - 1);
     }
-    return;
   }
 
   private foldSseEvent(event: Extract<TraceEvent, { kind: 'sse-event' }>): void {
@@ -309,17 +303,7 @@ export class TraceModel {
       event.comment !== undefined && event.data === ''
         ? `: ${oneLine(event.comment, 24)}`
         : `${event.event ?? 'message'}: ${oneLine(event.data, 28)}`;
-    this.push({
-      kind: 'sse',
-      exchange: event.exchange,
-      from: event.from,
-      to: event.to,
-      t: event.t,
-      label,
-      bytes: sseBytes(event),
-      events: [event],
-    });
-    return;
+    this.push(messageOf(event, 'sse', label, sseBytes(event)));
   }
 
   private foldWsOpen(event: Extract<TraceEvent, { kind: 'ws-open' }>): void {
@@ -329,17 +313,7 @@ export class TraceModel {
     this.host(event.from).requestsSent += 1;
     this.host(event.to).requestsReceived += 1;
     this.count(event.from, event.to, head, 0);
-    this.push({
-      kind: 'ws-open',
-      exchange: event.exchange,
-      from: event.from,
-      to: event.to,
-      t: event.t,
-      label: `WebSocket ${requestTarget(event.url)}`,
-      bytes: head,
-      events: [event],
-    });
-    return;
+    this.push(messageOf(event, 'ws-open', `WebSocket ${requestTarget(event.url)}`, head));
   }
 
   private foldWsMessage(
@@ -351,19 +325,10 @@ export class TraceModel {
     this.count(event.from, event.to, head, event.size);
     this.host(event.from).wsMessagesSent += 1;
     this.host(event.to).wsMessagesReceived += 1;
-    this.push({
-      kind: 'ws-message',
-      exchange: event.exchange,
-      from: event.from,
-      to: event.to,
-      t: event.t,
-      label: event.binary
-        ? `binary, ${formatBytes(event.size)}`
-        : oneLine(event.preview, 32) || '(empty)',
-      bytes: head + event.size,
-      events: [event],
-    });
-    return;
+    const label = event.binary
+      ? `binary, ${formatBytes(event.size)}`
+      : oneLine(event.preview, 32) || '(empty)';
+    this.push(messageOf(event, 'ws-message', label, head + event.size));
   }
 
   private foldWsClose(
@@ -374,35 +339,17 @@ export class TraceModel {
     const payload = closePayloadBytes(event);
     const head = wsFrameHeaderBytes(payload, masked);
     this.count(event.from, event.to, head, payload);
-    this.push({
-      kind: 'ws-close',
-      exchange: event.exchange,
-      from: event.from,
-      to: event.to,
-      t: event.t,
-      label: `close ${event.code}${event.reason ? ` ${oneLine(event.reason, 20)}` : ''}`,
-      bytes: head + payload,
-      events: [event],
-    });
+    const reason = event.reason ? ` ${oneLine(event.reason, 20)}` : '';
+    this.push(messageOf(event, 'ws-close', `close ${event.code}${reason}`, head + payload));
     if (exchange) this.close(exchange, event.t, 'done');
-    return;
   }
 
   private foldEnd(
     event: Extract<TraceEvent, { kind: 'error' | 'abort' }>,
     exchange: TraceExchange | undefined,
   ): void {
-    this.push({
-      kind: event.kind,
-      exchange: event.exchange,
-      from: event.from,
-      to: event.to,
-      t: event.t,
-      label: event.kind === 'error' ? `error: ${oneLine(event.message, 28)}` : 'abort',
-      bytes: 0,
-      events: [event],
-    });
+    const label = event.kind === 'error' ? `error: ${oneLine(event.message, 28)}` : 'abort';
+    this.push(messageOf(event, event.kind, label, 0));
     if (exchange) this.close(exchange, event.t, event.kind === 'error' ? 'error' : 'aborted');
-    return;
   }
 }

@@ -1,82 +1,90 @@
 /**
- * One validator per trace event kind. The page runs every event that arrives over the frame's port
- * through `isTraceEvent` (reader code shares the worker, so it can post anything), and tests use it to
- * check what the page and Node record. Bounds keep a hostile event from costing the page memory.
+ * One validator per trace event kind. The recorder runs every event it builds through
+ * `isTraceEvent`, the page runs every event that arrives over the frame's port through it (reader
+ * code shares the worker, so it can post anything), and tests use it to check what the page and Node
+ * record. Bounds keep a hostile event from costing the page memory. Fields are read as own
+ * properties with captured built-ins (intrinsics.ts), so a patched prototype changes no verdict.
  */
-import { PREVIEW_LIMIT, type TraceEvent, type TraceKind } from './events';
-
-/** Longest host name, exchange id, method or header name kept. */
-const MAX_NAME = 256;
-/** Longest URL, header value, SSE field, error message or close reason kept. */
-const MAX_TEXT = 64 * 1024;
-/** Most headers one request or response may list. */
-const MAX_HEADERS = 500;
+import { PREVIEW_LIMIT, TRACE_LIMITS, type TraceEvent, type TraceKind } from './events.ts';
+import { hasOwn, isArray, isFinite, isSafeInteger, jsonStringify, own } from './intrinsics.ts';
 
 type Fields = Record<string, unknown>;
+/** A field of the event, read only as its own property. */
+type Field = (name: string) => unknown;
 
 const isRecord = (value: unknown): value is Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null && !isArray(value);
 const isName = (value: unknown): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME;
-const isText = (value: unknown, max = MAX_TEXT): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= TRACE_LIMITS.name;
+const isText = (value: unknown, max: number = TRACE_LIMITS.text): value is string =>
   typeof value === 'string' && value.length <= max;
 const isSize = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  typeof value === 'number' && isSafeInteger(value) && value >= 0;
 const isPreview = (value: unknown): value is string => isText(value, PREVIEW_LIMIT + 1);
 const isOptionalText = (value: unknown): boolean => value === undefined || isText(value);
+const isInRange = (value: unknown, min: number, max: number): boolean =>
+  isSize(value) && value >= min && value <= max;
 
 function isHeaderList(value: unknown): boolean {
-  return (
-    Array.isArray(value) &&
-    value.length <= MAX_HEADERS &&
-    value.every(
-      (pair) => Array.isArray(pair) && pair.length === 2 && isName(pair[0]) && isText(pair[1]),
-    )
-  );
+  if (!isArray(value) || value.length > TRACE_LIMITS.headers) return false;
+  for (let i = 0; i < value.length; i++) {
+    const pair: unknown = own(value, `${i}`);
+    if (!isArray(pair) || pair.length !== 2) return false;
+    if (!isName(own(pair, '0')) || !isText(own(pair, '1'))) return false;
+  }
+  return true;
 }
 
 /** The fields every kind has: when, which exchange, who sent it and who receives it. */
-function hasBase(event: Fields): boolean {
+function hasBase(field: Field): boolean {
+  const t = field('t');
+  const clipped = field('clipped');
   return (
-    typeof event.t === 'number' &&
-    Number.isFinite(event.t) &&
-    event.t >= 0 &&
-    isName(event.exchange) &&
-    isName(event.from) &&
-    isName(event.to)
+    typeof t === 'number' &&
+    isFinite(t) &&
+    t >= 0 &&
+    isName(field('exchange')) &&
+    isName(field('from')) &&
+    isName(field('to')) &&
+    (clipped === undefined || clipped === true)
   );
 }
 
 /** The fields each kind adds to the base, checked on their own. */
-const KIND_FIELDS: Record<TraceKind, (event: Fields) => boolean> = {
-  request: (event) =>
-    isName(event.method) &&
-    isText(event.url) &&
-    isHeaderList(event.headers) &&
-    isSize(event.bodySize) &&
-    isPreview(event.bodyPreview),
-  response: (event) =>
-    isSize(event.status) &&
-    (event.status as number) >= 100 &&
-    (event.status as number) <= 999 &&
-    isText(event.statusText, MAX_NAME) &&
-    isHeaderList(event.headers),
-  'body-chunk': (event) => isSize(event.size) && isPreview(event.preview),
-  'body-end': (event) => isSize(event.size),
-  'sse-event': (event) =>
-    isText(event.data) &&
-    isOptionalText(event.id) &&
-    isOptionalText(event.event) &&
-    isOptionalText(event.comment) &&
-    (event.retry === undefined || isSize(event.retry)),
-  'ws-open': (event) => isText(event.url) && isHeaderList(event.headers),
-  'ws-message': (event) =>
-    isSize(event.size) && isPreview(event.preview) && typeof event.binary === 'boolean',
-  'ws-close': (event) =>
-    isSize(event.code) && (event.code as number) <= 4999 && isText(event.reason),
-  error: (event) => isText(event.message),
+const KIND_FIELDS: Record<TraceKind, (field: Field) => boolean> = {
+  request: (field) =>
+    isName(field('method')) &&
+    isText(field('url')) &&
+    isHeaderList(field('headers')) &&
+    isSize(field('bodySize')) &&
+    isPreview(field('bodyPreview')),
+  response: (field) =>
+    isInRange(field('status'), 100, 999) &&
+    isText(field('statusText'), TRACE_LIMITS.name) &&
+    isHeaderList(field('headers')),
+  'body-chunk': (field) => isSize(field('size')) && isPreview(field('preview')),
+  'body-end': (field) => isSize(field('size')),
+  'sse-event': (field) =>
+    isText(field('data')) &&
+    isOptionalText(field('id')) &&
+    isOptionalText(field('event')) &&
+    isOptionalText(field('comment')) &&
+    (field('retry') === undefined || isSize(field('retry'))),
+  'ws-open': (field) => isText(field('url')) && isHeaderList(field('headers')),
+  'ws-message': (field) =>
+    isSize(field('size')) && isPreview(field('preview')) && typeof field('binary') === 'boolean',
+  'ws-close': (field) => isInRange(field('code'), 0, 4999) && isText(field('reason')),
+  error: (field) => isText(field('message')),
   abort: () => true,
 };
+
+/** The check of `value`'s kind, when `value` has a known kind of its own. */
+function kindCheck(value: Fields): ((field: Field) => boolean) | undefined {
+  const kind = own(value, 'kind');
+  return typeof kind === 'string' && hasOwn(KIND_FIELDS, kind)
+    ? KIND_FIELDS[kind as TraceKind]
+    : undefined;
+}
 
 /**
  * True when `value` is exactly one trace event kind with all of its fields well-formed and bounded.
@@ -86,11 +94,10 @@ const KIND_FIELDS: Record<TraceKind, (event: Fields) => boolean> = {
  * isTraceEvent({ kind: 'response', t: 1, exchange: 'h1', from: 'server', to: 'client' }); // false: no status
  */
 export function isTraceEvent(value: unknown): value is TraceEvent {
-  if (!isRecord(value) || typeof value.kind !== 'string' || !hasBase(value)) return false;
-  const check = Object.hasOwn(KIND_FIELDS, value.kind)
-    ? KIND_FIELDS[value.kind as TraceKind]
-    : undefined;
-  return check !== undefined && check(value);
+  if (!isRecord(value)) return false;
+  const check = kindCheck(value);
+  const field: Field = (name) => own(value, name);
+  return check !== undefined && hasBase(field) && check(field);
 }
 
 /**
@@ -101,8 +108,8 @@ export function isTraceEvent(value: unknown): value is TraceEvent {
  */
 export function traceEventProblem(value: unknown): string | undefined {
   if (!isRecord(value)) return 'not an object';
-  if (typeof value.kind !== 'string' || !Object.hasOwn(KIND_FIELDS, value.kind))
-    return `unknown kind ${JSON.stringify(value.kind)}`;
-  if (!hasBase(value)) return `${value.kind}: bad t, exchange, from or to`;
-  return isTraceEvent(value) ? undefined : `${value.kind}: a field is missing or malformed`;
+  const kind = own(value, 'kind');
+  if (kindCheck(value) === undefined) return `unknown kind ${jsonStringify(kind)}`;
+  if (!hasBase((name) => own(value, name))) return `${kind as string}: bad t, exchange, from or to`;
+  return isTraceEvent(value) ? undefined : `${kind as string}: a field is missing or malformed`;
 }

@@ -7,14 +7,9 @@
 import type { TraceExchange, TraceMessage } from '../trace/model-types';
 import { describeMessage } from '../trace/wire-form';
 import { foldLabel } from './trace-host-filter';
+import { el, type SvgNode } from './svg-node';
 
-/** An SVG element: tag, attributes, children, or text content. */
-export interface SvgNode {
-  tag: string;
-  attrs: Record<string, string | number>;
-  children?: SvgNode[];
-  text?: string;
-}
+export { toSvgString, type SvgNode } from './svg-node';
 
 export interface DiagramInput {
   hosts: readonly string[];
@@ -53,18 +48,6 @@ export const LAYOUT = {
   /** A request answered later than this is drawn as held. */
   heldMs: 100,
 } as const;
-
-const el = (
-  tag: string,
-  attrs: Record<string, string | number>,
-  children?: SvgNode[],
-  text?: string,
-): SvgNode => {
-  const node: SvgNode = { tag, attrs };
-  if (children) node.children = children;
-  if (text !== undefined) node.text = text;
-  return node;
-};
 
 /** Narrowest lane that still shows a few characters of a host name. */
 export const MIN_LANE = 44;
@@ -110,43 +93,59 @@ function hasBar(exchange: TraceExchange, now: number): boolean {
 /** Most bars drawn at once: beyond this, bars would hide the arrows anyway. */
 const MAX_BARS = 48;
 
-/**
- * The sequence diagram of `input` (or of its rows `start`…`end`, for a virtualized live view) as an
- * element tree.
- *
- * @example
- * const svg = toSvgString(renderDiagram({ hosts: model.hosts, messages: model.messages, exchanges: model.exchanges.values() }, { title: 'Request–response' }));
- */
-export function renderDiagram(input: DiagramInput, options: DiagramOptions = {}): SvgNode {
+/** Where things go in one drawing: lanes across, rows down, for the rows `start`…`end` drawn. */
+interface Geometry {
+  start: number;
+  end: number;
+  laneWidth: number;
+  gutter: number;
+  width: number;
+  height: number;
+  /** Each host's lane, by name. */
+  lane: Map<string, number>;
+  laneX(i: number): number;
+  rowY(index: number): number;
+}
+
+function geometry(input: DiagramInput, options: DiagramOptions): Geometry {
   const { hosts, messages } = input;
   const start = Math.max(0, options.start ?? 0);
   const end = Math.min(messages.length, options.end ?? messages.length);
-  const rows = Math.max(0, end - start);
   const laneWidth = options.lane ?? LAYOUT.lane;
   const gutter = options.gutter ?? LAYOUT.gutter;
-  const laneX = (i: number): number => gutter + i * laneWidth + laneWidth / 2;
-  const width = diagramWidth(hosts.length, laneWidth, gutter);
-  const height = LAYOUT.head + rows * LAYOUT.row + LAYOUT.foot;
-  const rowY = (index: number): number =>
-    LAYOUT.head + (index - start) * LAYOUT.row + LAYOUT.row / 2;
-  const lane = new Map(hosts.map((host, i) => [host, i]));
-  const children: SvgNode[] = [];
+  return {
+    start,
+    end,
+    laneWidth,
+    gutter,
+    width: diagramWidth(hosts.length, laneWidth, gutter),
+    height: LAYOUT.head + Math.max(0, end - start) * LAYOUT.row + LAYOUT.foot,
+    lane: new Map(hosts.map((host, i) => [host, i])),
+    laneX: (i) => gutter + i * laneWidth + laneWidth / 2,
+    rowY: (index) => LAYOUT.head + (index - start) * LAYOUT.row + LAYOUT.row / 2,
+  };
+}
 
-  const labelId = `${options.id ?? 'tv'}-title`;
-  if (options.title) children.push(el('title', { id: labelId }, undefined, options.title));
-  if (options.desc) children.push(el('desc', { id: `${labelId}-desc` }, undefined, options.desc));
-
-  // Lifelines and host names; names too long for their lane alternate between two rows, so each
-  // may take two lanes' width ("thumbnails-1" rather than "thum…s-1" on a phone).
+/**
+ * Lifelines and host names; names too long for their lane alternate between two rows, so each may
+ * take two lanes' width ("thumbnails-1" rather than "thum…s-1" on a phone).
+ */
+function lifelines(hosts: readonly string[], at: Geometry): SvgNode[] {
+  const { laneWidth, gutter, width, height } = at;
   const staggered =
     hosts.length > 2 && hosts.some((host) => fitName(host, laneWidth - 10) !== host);
-  hosts.forEach((host, i) => {
-    const x = laneX(i);
-    children.push(
-      el('line', { class: 'tv-lifeline', x1: x, y1: LAYOUT.head - 6, x2: x, y2: height - 2 }),
-    );
+  return hosts.flatMap((host, i) => {
+    const x = at.laneX(i);
+    const line = el('line', {
+      class: 'tv-lifeline',
+      x1: x,
+      y1: LAYOUT.head - 6,
+      x2: x,
+      y2: height - 2,
+    });
     if (!staggered) {
-      children.push(
+      return [
+        line,
         el('rect', {
           class: 'tv-host-box',
           x: x - laneWidth / 2 + 4,
@@ -161,8 +160,7 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
           undefined,
           fitName(host, laneWidth - 10),
         ),
-      );
-      return;
+      ];
     }
     // A name may reach halfway into each neighbouring lane (their names sit on the other row).
     const from = Math.max(x - laneWidth + 4, gutter + 2);
@@ -171,47 +169,47 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
     const boxWidth = Math.min(to - from, name.length * CHAR_PX + 10);
     const left = Math.min(Math.max(x - boxWidth / 2, from), to - boxWidth);
     const top = i % 2 === 0 ? 2 : 22;
-    children.push(
+    const label = {
+      class: 'tv-host',
+      'data-row': i % 2,
+      x: left + boxWidth / 2,
+      y: top + 13,
+      'text-anchor': 'middle',
+    };
+    return [
+      line,
       el('rect', { class: 'tv-host-box', x: left, y: top, width: boxWidth, height: 18, rx: 4 }),
-      el(
-        'text',
-        {
-          class: 'tv-host',
-          'data-row': i % 2,
-          x: left + boxWidth / 2,
-          y: top + 13,
-          'text-anchor': 'middle',
-        },
-        undefined,
-        name,
-      ),
-    );
+      el('text', label, undefined, name),
+    ];
   });
+}
 
-  // Bars for held requests, streams and open sockets, clipped to the rows drawn.
-  const lastIndex = messages.length - 1;
-  const now = input.elapsed ?? messages.at(-1)?.t ?? 0;
-  let bars = 0;
+/** Bars for held requests, streams and open sockets, clipped to the rows drawn. */
+function exchangeBars(input: DiagramInput, at: Geometry): SvgNode[] {
+  const { start, end } = at;
+  const lastIndex = input.messages.length - 1;
+  const now = input.elapsed ?? input.messages.at(-1)?.t ?? 0;
+  const bars: SvgNode[] = [];
+  let count = 0;
   for (const exchange of input.exchanges) {
     const open = exchange.end === undefined;
     if (exchange.firstMessage >= end || (!open && exchange.lastMessage < start)) continue;
-    if (bars >= MAX_BARS || !hasBar(exchange, now)) continue;
-    bars += 1;
-    const until =
-      exchange.end === undefined ? Math.max(lastIndex, exchange.lastMessage) : exchange.lastMessage;
+    if (count >= MAX_BARS || !hasBar(exchange, now)) continue;
+    count += 1;
+    const until = open ? Math.max(lastIndex, exchange.lastMessage) : exchange.lastMessage;
     const from = Math.max(exchange.firstMessage, start);
     const to = Math.min(until, end - 1);
     if (to < from) continue;
     const offset = (Number(exchange.id.slice(1)) % 3) * 5;
     const barFor = (host: string, side: number): void => {
-      const i = lane.get(host);
+      const i = at.lane.get(host);
       if (i === undefined) return;
-      const y1 = from === exchange.firstMessage ? rowY(from) : LAYOUT.head;
-      const y2 = to === until && exchange.end !== undefined ? rowY(to) : rowY(to) + LAYOUT.row / 2;
-      children.push(
+      const y1 = from === exchange.firstMessage ? at.rowY(from) : LAYOUT.head;
+      const y2 = to === until && !open ? at.rowY(to) : at.rowY(to) + LAYOUT.row / 2;
+      bars.push(
         el('rect', {
-          class: `tv-bar${exchange.end === undefined ? ' tv-bar-open' : ''}`,
-          x: laneX(i) + side * (4 + offset) - (side < 0 ? 6 : 0),
+          class: `tv-bar${open ? ' tv-bar-open' : ''}`,
+          x: at.laneX(i) + side * (4 + offset) - (side < 0 ? 6 : 0),
           y: y1,
           width: 6,
           height: Math.max(4, y2 - y1),
@@ -222,56 +220,71 @@ export function renderDiagram(input: DiagramInput, options: DiagramOptions = {})
     barFor(exchange.server, 1);
     if (exchange.protocol === 'ws') barFor(exchange.client, -1);
   }
+  return bars;
+}
 
+/** One message's row: its arrow, label and time, or the note standing for hidden hosts' messages. */
+function messageRow(
+  message: TraceMessage,
+  index: number,
+  at: Geometry,
+  options: DiagramOptions,
+): SvgNode {
+  const { width, gutter, laneWidth } = at;
+  const y = at.rowY(index);
+  const folded = options.folds?.get(message);
+  if (folded !== undefined) return foldRow(message, folded, { y, width, gutter });
+  const a = at.lane.get(message.from) ?? 0;
+  const b = at.lane.get(message.to) ?? 0;
+  const x1 = at.laneX(a);
+  const x2 = at.laneX(b) + (a === b ? 40 : 0);
+  const dir = x2 >= x1 ? 1 : -1;
+  const status = message.kind === 'response' ? message.events[0] : undefined;
+  const statusClass =
+    status?.kind === 'response' ? ` tv-status-${Math.floor(status.status / 100)}` : '';
+  // Rows are named by the message's place in the run, which a filtered diagram does not keep.
+  const rowClass = `tv-row tv-${message.kind}${statusClass}${options.selected === message.index ? ' tv-selected' : ''}`;
+  const tip = x2 - dir * 2;
+  const time = `${message.t.toFixed(1)} ms`;
+  const row: SvgNode[] = [
+    el('rect', { class: 'tv-hit', x: 0, y: y - LAYOUT.row / 2, width, height: LAYOUT.row }),
+    ...(gutter > 0 ? [el('text', { class: 'tv-time', x: 6, y: y + 4 }, undefined, time)] : []),
+    el('line', { class: 'tv-arrow', x1, y1: y + 4, x2: tip - dir * 6, y2: y + 4 }),
+    el('polygon', {
+      class: 'tv-head',
+      points: `${tip},${y + 4} ${tip - dir * 8},${y} ${tip - dir * 8},${y + 8}`,
+    }),
+    el(
+      'text',
+      { class: 'tv-label', x: (x1 + x2) / 2, y: y - 2, 'text-anchor': 'middle' },
+      undefined,
+      fit(message.label, Math.max(Math.abs(x2 - x1), Math.min(laneWidth * 2, 180)) - 8),
+    ),
+    el('title', {}, undefined, describeMessage(message)),
+  ];
+  return el('g', { class: rowClass, 'data-index': message.index }, row);
+}
+
+/**
+ * The sequence diagram of `input` (or of its rows `start`…`end`, for a virtualized live view) as an
+ * element tree.
+ *
+ * @example
+ * const svg = toSvgString(renderDiagram({ hosts: model.hosts, messages: model.messages, exchanges: model.exchanges.values() }, { title: 'Request–response' }));
+ */
+export function renderDiagram(input: DiagramInput, options: DiagramOptions = {}): SvgNode {
+  const at = geometry(input, options);
+  const { width, height } = at;
+  const children: SvgNode[] = [];
+  const labelId = `${options.id ?? 'tv'}-title`;
+  if (options.title) children.push(el('title', { id: labelId }, undefined, options.title));
+  if (options.desc) children.push(el('desc', { id: `${labelId}-desc` }, undefined, options.desc));
+  children.push(...lifelines(input.hosts, at), ...exchangeBars(input, at));
   // One arrow per message.
-  for (let index = start; index < end; index++) {
-    const message = messages[index];
-    if (!message) continue;
-    const y = rowY(index);
-    const folded = options.folds?.get(message);
-    if (folded !== undefined) {
-      children.push(foldRow(message, folded, { y, width, gutter }));
-      continue;
-    }
-    const a = lane.get(message.from) ?? 0;
-    const b = lane.get(message.to) ?? 0;
-    const x1 = laneX(a);
-    const x2 = laneX(b) + (a === b ? 40 : 0);
-    const dir = x2 >= x1 ? 1 : -1;
-    const status = message.kind === 'response' ? message.events[0] : undefined;
-    const statusClass =
-      status?.kind === 'response' ? ` tv-status-${Math.floor(status.status / 100)}` : '';
-    // Rows are named by the message's place in the run, which a filtered diagram does not keep.
-    const rowClass = `tv-row tv-${message.kind}${statusClass}${options.selected === message.index ? ' tv-selected' : ''}`;
-    const tip = x2 - dir * 2;
-    const row: SvgNode[] = [
-      el('rect', { class: 'tv-hit', x: 0, y: y - LAYOUT.row / 2, width, height: LAYOUT.row }),
-      ...(gutter > 0
-        ? [
-            el(
-              'text',
-              { class: 'tv-time', x: 6, y: y + 4 },
-              undefined,
-              `${message.t.toFixed(1)} ms`,
-            ),
-          ]
-        : []),
-      el('line', { class: 'tv-arrow', x1, y1: y + 4, x2: tip - dir * 6, y2: y + 4 }),
-      el('polygon', {
-        class: 'tv-head',
-        points: `${tip},${y + 4} ${tip - dir * 8},${y} ${tip - dir * 8},${y + 8}`,
-      }),
-      el(
-        'text',
-        { class: 'tv-label', x: (x1 + x2) / 2, y: y - 2, 'text-anchor': 'middle' },
-        undefined,
-        fit(message.label, Math.max(Math.abs(x2 - x1), Math.min(laneWidth * 2, 180)) - 8),
-      ),
-      el('title', {}, undefined, describeMessage(message)),
-    ];
-    children.push(el('g', { class: rowClass, 'data-index': message.index }, row));
+  for (let index = at.start; index < at.end; index++) {
+    const message = input.messages[index];
+    if (message) children.push(messageRow(message, index, at, options));
   }
-
   const attrs: Record<string, string | number> = {
     xmlns: 'http://www.w3.org/2000/svg',
     class: 'tv-diagram',
@@ -355,24 +368,4 @@ export function renderTimeColumn(
     },
     children,
   );
-}
-
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-
-/** Serializes an element tree to SVG markup, escaping every attribute and text. */
-export function toSvgString(node: SvgNode): string {
-  const attrs = Object.entries(node.attrs)
-    .map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`)
-    .join('');
-  const inner =
-    (node.text !== undefined ? escapeXml(node.text) : '') +
-    (node.children ?? []).map(toSvgString).join('');
-  return `<${node.tag}${attrs}>${inner}</${node.tag}>`;
 }

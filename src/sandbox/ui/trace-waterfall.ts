@@ -7,7 +7,7 @@
  */
 import type { HeaderList, TraceEvent } from '../trace/events';
 import type { TraceExchange } from '../trace/model-types';
-import type { SvgNode } from './trace-svg';
+import { el, type SvgNode } from './svg-node';
 
 /** One exchange drawn as a bar. */
 export interface WaterfallBar {
@@ -130,18 +130,6 @@ export const WATERFALL = {
   maxRows: 400,
 } as const;
 
-const el = (
-  tag: string,
-  attrs: Record<string, string | number>,
-  children?: SvgNode[],
-  text?: string,
-): SvgNode => {
-  const node: SvgNode = { tag, attrs };
-  if (children) node.children = children;
-  if (text !== undefined) node.text = text;
-  return node;
-};
-
 /** A round tick step (1, 2, 5 × 10^n ms) that gives about `count` ticks over `span` ms. */
 export function tickStep(span: number, count: number): number {
   const raw = Math.max(span, 1) / Math.max(1, count);
@@ -151,6 +139,67 @@ export function tickStep(span: number, count: number): number {
 }
 
 const formatTick = (ms: number): string => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
+
+type Bar = WaterfallRow['bars'][number];
+
+/** One exchange's bar: waiting for the first byte, then receiving, with a title saying what it is. */
+function barNode(
+  row: WaterfallRow,
+  bar: Bar,
+  y: number,
+  scale: { x(t: number): number; span: number; selectedExchange?: string },
+): SvgNode {
+  const { x, span } = scale;
+  const x1 = x(bar.start);
+  const x2 = x(bar.firstByte ?? bar.end ?? span);
+  const x3 = x(bar.end ?? span);
+  const status = bar.status ? ` tv-status-${Math.floor(bar.status / 100)}` : '';
+  const selected = bar.exchange === scale.selectedExchange ? ' tv-selected' : '';
+  const open = bar.end === undefined ? ' tv-wf-open' : '';
+  const title = `${row.group}, ${row.lane}: ${bar.label}${bar.status ? ` → ${bar.status}` : ''}, ${bar.start.toFixed(1)}–${bar.end === undefined ? 'open' : `${bar.end.toFixed(1)} ms`}`;
+  return el('g', { class: `tv-wf-bar${status}${selected}${open}`, 'data-index': bar.message }, [
+    el('rect', {
+      class: 'tv-wf-wait',
+      x: x1,
+      y: y + 5,
+      width: Math.max(2, x2 - x1),
+      height: WATERFALL.row - 10,
+    }),
+    el('rect', {
+      class: 'tv-wf-recv',
+      x: x2,
+      y: y + 5,
+      width: Math.max(bar.firstByte === undefined ? 0 : 2, x3 - x2),
+      height: WATERFALL.row - 10,
+    }),
+    el('title', {}, undefined, title),
+  ]);
+}
+
+/** The time axis: round ticks, with grid lines through every row down to `height`. */
+function axis(scale: {
+  x(t: number): number;
+  span: number;
+  plot: number;
+  height: number;
+}): SvgNode[] {
+  const { x, span, plot, height } = scale;
+  const nodes: SvgNode[] = [];
+  const step = tickStep(span, Math.max(2, Math.floor(plot / 90)));
+  for (let t = 0; t <= span + 1e-9; t += step) {
+    const tx = x(t);
+    nodes.push(
+      el('line', { class: 'tv-wf-grid', x1: tx, x2: tx, y1: WATERFALL.axis - 4, y2: height }),
+      el(
+        'text',
+        { class: 'tv-time', x: tx, y: 14, 'text-anchor': t === 0 ? 'start' : 'middle' },
+        undefined,
+        formatTick(t),
+      ),
+    );
+  }
+  return nodes;
+}
 
 /**
  * The waterfall as an SVG element tree `width` pixels wide, its time axis from 0 to `elapsed`.
@@ -164,6 +213,7 @@ export function renderWaterfall(
   const plot = width - WATERFALL.labels - 12;
   const span = Math.max(options.elapsed, 1);
   const x = (t: number): number => WATERFALL.labels + (Math.min(t, span) / span) * plot;
+  const scale = { x, span, selectedExchange: options.selectedExchange };
   const shown = rows.slice(0, WATERFALL.maxRows);
   const children: SvgNode[] = [];
   let y = WATERFALL.axis;
@@ -179,35 +229,7 @@ export function renderWaterfall(
       y += WATERFALL.groupRow;
     }
     body.push(el('text', { class: 'tv-wf-lane', x: 14, y: y + 15 }, undefined, row.lane));
-    for (const bar of row.bars) {
-      const x1 = x(bar.start);
-      const head = bar.firstByte ?? bar.end ?? span;
-      const x2 = x(head);
-      const x3 = x(bar.end ?? span);
-      const status = bar.status ? ` tv-status-${Math.floor(bar.status / 100)}` : '';
-      const selected = bar.exchange === options.selectedExchange ? ' tv-selected' : '';
-      const open = bar.end === undefined ? ' tv-wf-open' : '';
-      const title = `${row.group}, ${row.lane}: ${bar.label}${bar.status ? ` → ${bar.status}` : ''}, ${bar.start.toFixed(1)}–${bar.end === undefined ? 'open' : `${bar.end.toFixed(1)} ms`}`;
-      body.push(
-        el('g', { class: `tv-wf-bar${status}${selected}${open}`, 'data-index': bar.message }, [
-          el('rect', {
-            class: 'tv-wf-wait',
-            x: x1,
-            y: y + 5,
-            width: Math.max(2, x2 - x1),
-            height: WATERFALL.row - 10,
-          }),
-          el('rect', {
-            class: 'tv-wf-recv',
-            x: x2,
-            y: y + 5,
-            width: Math.max(bar.firstByte === undefined ? 0 : 2, x3 - x2),
-            height: WATERFALL.row - 10,
-          }),
-          el('title', {}, undefined, title),
-        ]),
-      );
-    }
+    for (const bar of row.bars) body.push(barNode(row, bar, y, scale));
     y += WATERFALL.row;
   }
   if (rows.length > shown.length) {
@@ -222,20 +244,7 @@ export function renderWaterfall(
     y += WATERFALL.row;
   }
   const height = y + 6;
-  // Time axis: round ticks with grid lines through every row.
-  const step = tickStep(span, Math.max(2, Math.floor(plot / 90)));
-  for (let t = 0; t <= span + 1e-9; t += step) {
-    const tx = x(t);
-    children.push(
-      el('line', { class: 'tv-wf-grid', x1: tx, x2: tx, y1: WATERFALL.axis - 4, y2: height }),
-      el(
-        'text',
-        { class: 'tv-time', x: tx, y: 14, 'text-anchor': t === 0 ? 'start' : 'middle' },
-        undefined,
-        formatTick(t),
-      ),
-    );
-  }
+  children.push(...axis({ x, span, plot, height }));
   children.push(...body);
   return el(
     'svg',

@@ -19,10 +19,11 @@ const MESH_KEY = 'issued by the control plane'; // real meshes give each workloa
 
 export async function toWire(me: string, headers: Headers, body: ArrayBuffer) {
   const identity = `spiffe://shop/sa/${me.replace(/-sidecar$/, '')}`;
-  headers.set('content-encoding', 'gzip');
   headers.set('x-mesh-protocol', 'h2'); // a marker only: the real transport does not change here
   headers.set('x-mesh-identity', identity);
   headers.set('x-mesh-signature', await sign(`${identity} ${headers.get('traceparent')}`));
+  if (body.byteLength === 0) return body; // nothing to compress (a GET's, say)
+  headers.set('content-encoding', 'gzip');
   const packed = await pipe(body, new CompressionStream('gzip'));
   console.log(`upgraded hop: gzip ${body.byteLength} → ${packed.byteLength} bytes, as ${identity}`);
   return packed;

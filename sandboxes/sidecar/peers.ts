@@ -20,5 +20,11 @@ export default {
       ],
       expect: { status: 200, body: /"chargeId":"ch_\d+"/ },
     },
+    {
+      name: 'a GET through the outbound path: the app’s own 404, relayed at once (no retries)',
+      host: 'orders-sidecar',
+      curl: ['/payments/charges/order-9'],
+      expect: { status: 404, body: /PUT \/charges\/<order id>/ },
+    },
   ],
 } satisfies PeerPlan;

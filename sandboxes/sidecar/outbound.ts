@@ -25,7 +25,9 @@ export async function outbound(request: Request, target: URL, me: string, env: S
     const started = Date.now();
     let outcome: string;
     try {
-      const response = await fetch(target, { method: request.method, headers, body: wire, signal });
+      // A GET or a HEAD carries no body: fetch refuses even an empty one.
+      const sent = ['GET', 'HEAD'].includes(request.method) ? undefined : wire;
+      const response = await fetch(target, { method: request.method, headers, body: sent, signal });
       outcome = `${response.status} in ${Date.now() - started} ms`;
       if (response.status < 500 || attempt === attempts) {
         console.log(`${what} attempt ${attempt}: ${outcome}`);

@@ -21,19 +21,23 @@ export interface Bill {
   unackedBytes: number;
   mostUnacked: number;
   behind: number;
+  /** A row computed from a measured one, not measured itself. */
+  projected?: boolean;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** Bytes in the largest unit that keeps the number at least 1: 71 B, 6.2 KiB, 1.4 MiB, 141 MiB. */
+/** Bytes in the largest unit that keeps the number at least 1: 71 B, 6.2 KiB, 141 MiB, 1.4 GiB. */
 function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KiB'] : [bytes / 1024 / 1024, 'MiB'];
-  return `${value < 100 ? value.toFixed(1) : Math.round(value)} ${unit}`;
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  const power = Math.min(units.length - 1, Math.floor(Math.log2(Math.max(1, bytes)) / 10));
+  if (power === 0) return `${bytes} B`;
+  const value = bytes / 1024 ** power;
+  return `${value < 100 ? value.toFixed(1) : Math.round(value)} ${units[power]}`;
 }
 
 // Narrow enough for the page's console: five columns, each wide enough for its header and values.
-const WIDTHS = [7, 12, 9, 17, 9];
+const WIDTHS = [7, 13, 9, 17, 9];
 const cells = (values: string[]) =>
   values.map((value, i) => value.padStart(WIDTHS[i] ?? 0)).join('');
 
@@ -43,13 +47,14 @@ export const HEADER = [
   '* estimates, not measured (sources in costs.ts):',
   "  kernel: the sockets' buffers, full at Linux's",
   `  starting sizes; zlib would add ${size(ZLIB_PER_SOCKET)} a socket`,
+  '≈ projected in proportion from the last measured row',
   cells(['sockets', 'descriptors', 'state', 'unacked (most)', 'kernel*']),
 ];
 
-/** One row: what the server counted, then the estimate for that many sockets. */
+/** One row: what the server counted (or, marked ≈, projected), then the estimate for that many sockets. */
 export function row(bill: Bill): string {
   return cells([
-    count(bill.sockets),
+    `${bill.projected ? '≈' : ''}${count(bill.sockets)}`,
     `${count(bill.descriptors)}/${count(bill.fileLimit)}`,
     size(bill.stateBytes),
     `${size(bill.unackedBytes)} (${size(bill.mostUnacked)})`,
@@ -60,5 +65,23 @@ export function row(bill: Bill): string {
 /** Said when the descriptors pass the limit, as a real process would find out. */
 export function overLimit(bill: Bill): string | undefined {
   if (bill.descriptors <= bill.fileLimit) return undefined;
-  return `${count(bill.descriptors)} descriptors, over the limit of ${count(bill.fileLimit)}: accept() fails with EMFILE`;
+  const what = bill.projected
+    ? `≈${count(bill.descriptors)} descriptors would be`
+    : `${count(bill.descriptors)} descriptors,`;
+  return `${what} over the limit of ${count(bill.fileLimit)}: accept() fails with EMFILE`;
+}
+
+/** The same costs for `sockets` sockets, each costing what one costs in `bill`. */
+export function project(bill: Bill, sockets: number): Bill {
+  const scale = (value: number) => Math.round((value / Math.max(1, bill.sockets)) * sockets);
+  return {
+    sockets,
+    descriptors: sockets + (bill.descriptors - bill.sockets),
+    fileLimit: bill.fileLimit,
+    stateBytes: scale(bill.stateBytes),
+    unackedBytes: scale(bill.unackedBytes),
+    mostUnacked: bill.mostUnacked,
+    behind: scale(bill.behind),
+    projected: true,
+  };
 }

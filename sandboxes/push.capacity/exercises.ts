@@ -1,7 +1,7 @@
 // Exercises for this sandbox: the page checks them after every Run; solutions/ has one way to pass each.
 import { httpExchanges, parseJson, type Exercise } from '#exercise';
 
-const CEILING = 500;
+const CEILING = 200;
 
 export const exercises: Exercise[] = [
   {

@@ -25,7 +25,7 @@ const messages = (run: HarnessResult) =>
 const said = (run: HarnessResult, host: string) =>
   run.logs.filter((line) => line.host === host).map((line) => line.text);
 
-describe('what a thousand sockets cost, over real sockets', () => {
+describe('what sockets cost, over real sockets', () => {
   let run: HarnessResult;
 
   beforeAll(async () => {
@@ -36,16 +36,16 @@ describe('what a thousand sockets cost, over real sockets', () => {
     expect(run.logs.filter((line) => line.level === 'error')).toEqual([]);
   });
 
-  it('opens 10, then 100, then 1,000 real sockets, one descriptor each, plus the listener', () => {
-    expect(run.trace.filter((event) => event.kind === 'ws-open')).toHaveLength(1000);
-    const [ten, hundred, thousand] = bills(run);
-    expect([ten, hundred, thousand].map((bill) => bill?.sockets)).toEqual([10, 100, 1000]);
-    expect([ten, hundred, thousand].map((bill) => bill?.descriptors)).toEqual([11, 101, 1001]);
-    expect(thousand?.fileLimit).toBe(1024);
+  it('opens 10, then 100, then 250 real sockets, one descriptor each, plus the listener', () => {
+    expect(run.trace.filter((event) => event.kind === 'ws-open')).toHaveLength(250);
+    const measured = bills(run);
+    expect(measured.map((bill) => bill.sockets)).toEqual([10, 100, 250]);
+    expect(measured.map((bill) => bill.descriptors)).toEqual([11, 101, 251]);
+    expect(measured.map((bill) => bill.fileLimit)).toEqual([1024, 1024, 1024]);
     expect(said(run, 'crowd')).toEqual([
       '10 wanted: 10 connected; price #1 went down 10 sockets; 1 stopped reading',
       '100 wanted: 100 connected; price #2 went down 100 sockets; 10 stopped reading',
-      '1,000 wanted: 1,000 connected; price #3 went down 1,000 sockets; 100 stopped reading',
+      '250 wanted: 250 connected; price #3 went down 250 sockets; 25 stopped reading',
     ]);
   });
 
@@ -66,34 +66,53 @@ describe('what a thousand sockets cost, over real sockets', () => {
         frames.set(message.seq, event.size);
     }
     const [p1 = 0, p2 = 0, p3 = 0] = [1, 2, 3].map((seq) => frames.get(seq));
-    const [ten, hundred, thousand] = bills(run);
-    // Reader 10 stopped reading at the first step, 20 to 100 at the second, 110 to 1,000 at the third.
-    expect([ten?.behind, hundred?.behind, thousand?.behind]).toEqual([1, 10, 100]);
+    const [ten, hundred, last] = bills(run);
+    // Reader 10 stopped reading at the first step, 20 to 100 at the second, 110 to 250 at the third.
+    expect([ten?.behind, hundred?.behind, last?.behind]).toEqual([1, 10, 25]);
     expect(ten?.unackedBytes).toBe(p1);
     expect(hundred?.mostUnacked).toBe(p1 + p2);
     expect(hundred?.unackedBytes).toBe(p1 + p2 + 9 * p2);
-    expect(thousand?.mostUnacked).toBe(p1 + p2 + p3);
-    expect(thousand?.unackedBytes).toBe(p1 + p2 + p3 + 9 * (p2 + p3) + 90 * p3);
-    // The readers that read acknowledged every price: 9 + 90 + 900 readers, 3, 2 and 1 prices each.
+    expect(last?.mostUnacked).toBe(p1 + p2 + p3);
+    expect(last?.unackedBytes).toBe(p1 + p2 + p3 + 9 * (p2 + p3) + 15 * p3);
+    // The readers that read acknowledged every price: 9, 81 and 135 readers, 3, 2 and 1 prices each.
     const acks = messages(run).filter(
       (event) => event.from === 'crowd' && event.preview.includes('"ack"'),
     );
-    expect(acks).toHaveLength(9 * 3 + 81 * 2 + 810);
+    expect(acks).toHaveLength(9 * 3 + 81 * 2 + 135);
+  });
+
+  it('projects 1,000 and 10,000 sockets in proportion from the last measured row', () => {
+    const last = bills(run).at(-1);
+    const projected = (last as Bill & { projected?: Bill[] }).projected ?? [];
+    expect(projected.map((bill) => [bill.sockets, bill.descriptors, bill.projected])).toEqual([
+      [1000, 1001, true],
+      [10000, 10001, true],
+    ]);
+    expect(projected[0]?.stateBytes).toBe(Math.round(((last?.stateBytes ?? 0) / 250) * 1000));
   });
 
   it('prints a table narrow enough for the console, its estimate the sourced defaults times the sockets', () => {
     const lines = said(run, 'server');
-    expect(lines.slice(0, 5)).toEqual([
+    expect(lines.slice(0, 6)).toEqual([
       'unacked: sent, not acknowledged (most on one socket)',
       '* estimates, not measured (sources in costs.ts):',
       "  kernel: the sockets' buffers, full at Linux's",
       '  starting sizes; zlib would add 288 KiB a socket',
-      'sockets descriptors    state   unacked (most)  kernel*',
+      '≈ projected in proportion from the last measured row',
+      'sockets  descriptors    state   unacked (most)  kernel*',
     ]);
-    expect(lines.at(-1)).toMatch(
-      /^\s+1,000 1,001\/1,024\s+[\d.]+ KiB\s+[\d.]+ KiB \(\d+ B\)\s+141 MiB$/,
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+250\s+251\/1,024 .* 35\.2 MiB$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ ≈1,000\s+1,001\/1,024\s+[\d.]+ KiB\s+[\d.]+ KiB \(\d+ B\)\s+141 MiB$/,
+      ),
     );
-    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(55);
+    expect(lines).toContainEqual(expect.stringMatching(/^≈10,000 10,001\/1,024 .* 1\.4 GiB$/));
+    expect(Math.max(...lines.slice(0, -1).map((line) => line.length))).toBeLessThanOrEqual(55);
+    // The projection past the limit is the one warning: a real process would fail to accept.
+    expect(run.logs.filter((line) => line.level === 'warn').map((line) => line.text)).toEqual([
+      '≈10,001 descriptors would be over the limit of 1,024: accept() fails with EMFILE',
+    ]);
     // Linux tcp_rmem and tcp_wmem defaults; Node's zlib: 256K to deflate, 32K to inflate.
     expect(TCP_RECEIVE_BUFFER + TCP_SEND_BUFFER).toBe(147_456);
     expect(ZLIB_PER_SOCKET).toBe(294_912);
@@ -101,11 +120,13 @@ describe('what a thousand sockets cost, over real sockets', () => {
 });
 
 describe('the knobs, over real sockets', () => {
-  it('warns when the descriptors pass the open-file limit: accept() would fail with EMFILE', async () => {
-    const run = await runSandboxInNode(dir, { timeoutMs: 30_000, params: { fileLimit: 512 } });
+  it('warns for each row whose descriptors pass the open-file limit', async () => {
+    const run = await runSandboxInNode(dir, { timeoutMs: 30_000, params: { fileLimit: 128 } });
     const warnings = run.logs.filter((line) => line.host === 'server' && line.level === 'warn');
     expect(warnings.map((line) => line.text)).toEqual([
-      '1,001 descriptors, over the limit of 512: accept() fails with EMFILE',
+      '251 descriptors, over the limit of 128: accept() fails with EMFILE',
+      '≈1,001 descriptors would be over the limit of 128: accept() fails with EMFILE',
+      '≈10,001 descriptors would be over the limit of 128: accept() fails with EMFILE',
     ]);
   }, 40_000);
 
@@ -163,7 +184,7 @@ describe('the server on its own', () => {
       mostUnacked: 161,
       behind: 2,
     };
-    expect(row(bill)).toBe('  2,000 2,001/1,024  117 KiB    300 B (161 B)  281 MiB');
+    expect(row(bill)).toBe('  2,000  2,001/1,024  117 KiB    300 B (161 B)  281 MiB');
     expect(overLimit(bill)).toBe(
       '2,001 descriptors, over the limit of 1,024: accept() fails with EMFILE',
     );

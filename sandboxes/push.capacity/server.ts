@@ -1,7 +1,7 @@
 // A push server that counts what its sockets cost it. On a real server each open WebSocket is a
 // file descriptor, two kernel buffers and whatever the server keeps about it; this one counts the
 // sockets and its own state, and GET /stats prints the bill as one row of a table.
-import { HEADER, overLimit, row, type Bill } from './costs.ts';
+import { HEADER, overLimit, project, row, type Bill } from './costs.ts';
 
 /** What the server keeps per socket: who it is and how far its acknowledgements have come. */
 interface Subscriber {
@@ -25,12 +25,20 @@ export default {
       // The caller says how many acknowledgements it sent; wait until they have all arrived.
       await settled(Number(url.searchParams.get('acks') ?? 0));
       const bill = measure(env.params.fileLimit ?? 1024);
+      // ?project=1000,10000: the same bill for more sockets, in proportion, marked as projected.
+      const projected = (url.searchParams.get('project') ?? '')
+        .split(',')
+        .map(Number)
+        .filter((sockets) => Number.isInteger(sockets) && sockets > 0)
+        .map((sockets) => project(bill, sockets));
       if (!printedHeader) HEADER.forEach((line) => console.log(line));
       printedHeader = true;
-      console.log(row(bill));
-      const over = overLimit(bill);
-      if (over) console.warn(over);
-      return Response.json(bill);
+      for (const each of [bill, ...projected]) {
+        console.log(row(each));
+        const over = overLimit(each);
+        if (over) console.warn(over);
+      }
+      return Response.json({ ...bill, projected });
     }
     return new Response('POST /publish, GET /stats, or a WebSocket to /live', { status: 404 });
   },

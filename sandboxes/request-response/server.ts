@@ -10,7 +10,9 @@ export default {
       return Response.json({ error: 'use POST' }, { status: 405, headers: { allow: 'POST' } });
     }
 
-    // Parsing: the body arrives as bytes; JSON.parse turns them into a value or throws.
+    // Parsing (step 2) happened before this function ran: Node's HTTP parser (in the page, the
+    // emulated network) found where this request starts and ends and built the Request.
+    // Processing (step 3) starts with deserialization: JSON.parse turns the body into a value or throws.
     let body: unknown;
     try {
       body = JSON.parse(await request.text());
@@ -19,14 +21,14 @@ export default {
       return Response.json({ error: `body is not valid JSON: ${String(error)}` }, { status: 400 });
     }
 
-    // Validation: the parsed value must have the shape we agreed on.
+    // Still processing: the value must have the shape we agreed on.
     const problem = validate(body);
     if (problem) {
       console.warn(`rejected: ${problem}`);
       return Response.json({ error: problem }, { status: 400 });
     }
 
-    // Processing: record the upload and answer with what we stored.
+    // The work itself: record the upload; then step 4, the response, with what we stored.
     const upload = { id: nextId++, ...(body as Upload) };
     console.log(`stored upload ${upload.id}: ${upload.fileName} (${upload.sizeBytes} bytes)`);
     return Response.json(upload, { status: 201, headers: { location: `/uploads/${upload.id}` } });

@@ -47,6 +47,7 @@ export default {
 
     let sent = 0;
     let stop = (): void => {};
+    let gone = (): void => {}; // the client went away: its browser, or its code, dropped the stream
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         const send = (price: Price): void => {
@@ -59,17 +60,18 @@ export default {
           }
         };
         stop = () => live.delete(send);
-        request.signal.addEventListener('abort', () => {
+        gone = () => {
           if (!live.has(send)) return;
           stop();
           console.log(
             `stream ${stream} for ${origin}: closed by the client after ${sent} price(s)`,
           );
-        });
+        };
+        request.signal.addEventListener('abort', () => gone());
         live.add(send);
         for (const price of log) if (price.id > after && live.has(send)) send(price); // the replay
       },
-      cancel: () => stop(),
+      cancel: () => gone(),
     });
     cors.set('content-type', 'text/event-stream');
     cors.set('cache-control', 'no-cache');

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSandboxInNode } from '#harness';
+import { runSandboxInNode, startSandboxInNode } from '#harness';
 import type { HarnessResult } from '#harness';
 import type { TraceEvent } from '#trace/events';
 import server from './server.ts';
@@ -105,7 +105,7 @@ describe('server-sent events over real sockets, with a real EventSource', () => 
     );
   });
 
-  it('runs seven tab streams (Node has no six-connection limit), each closed after 3 ticks', () => {
+  it('over HTTP/1.1 (emulated), six tab streams hold the six connections and tab 7 waits', () => {
     const tabs = requests('tabs');
     expect(tabs.map((e) => new URL(e.url).pathname)).toEqual(Array(7).fill('/clock'));
     for (const tab of tabs) {
@@ -116,9 +116,49 @@ describe('server-sent events over real sockets, with a real EventSource', () => 
       ]);
       expect(run.trace.some((e) => e.kind === 'abort' && e.exchange === tab.exchange)).toBe(true);
     }
-    const opened = said('tabs').filter((line) => /^tab \d: stream open after \d+ ms$/.test(line));
-    expect(opened).toHaveLength(7);
-    expect(said('tabs').at(-1)).toMatch(/^7 tabs got 3 ticks each in \d+ ms$/);
+    // The seventh request leaves only when a tab has had its third tick and closed its stream.
+    const firstDone = Math.min(
+      ...tabs.slice(0, 6).map((tab) => events(tab.exchange).at(-1)?.t ?? Infinity),
+    );
+    expect(tabs[6]?.t).toBeGreaterThanOrEqual(firstDone);
+    expect((tabs[6]?.t ?? 0) - (tabs[0]?.t ?? 0)).toBeGreaterThan(1_000);
+    const lines = said('tabs');
+    expect(
+      lines.filter((line) =>
+        /^tab [1-6]: stream open after \d+ ms on connection [1-6]$/.test(line),
+      ),
+    ).toHaveLength(6);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^tab 7: stream open after \d+ ms on connection [1-6]: it waited for a free connection$/,
+      ),
+    );
+    expect(lines.at(-1)).toMatch(
+      /^7 tabs got 3 ticks each in \d+ ms over HTTP\/1\.1: 7 streams on 6 connections, at most 6 open at once$/,
+    );
+  });
+});
+
+describe('the seven tabs over HTTP/2 (emulated): one connection, seven streams', () => {
+  let run: HarnessResult;
+  beforeAll(async () => {
+    run = await runSandboxInNode(dir, { timeoutMs: 15_000, params: { http2: 1, intervalMs: 200 } });
+  }, 20_000);
+
+  it('opens all seven streams at once, numbered 1 to 13 on connection 1', () => {
+    expect(run.logs.filter((line) => line.level === 'error')).toEqual([]);
+    const tabs = run.trace.filter(
+      (e): e is RequestEvent => e.kind === 'request' && e.from === 'tabs',
+    );
+    expect(tabs).toHaveLength(7);
+    expect((tabs[6]?.t ?? 0) - (tabs[0]?.t ?? 0)).toBeLessThan(200); // no tick had come yet
+    const lines = run.logs.filter((line) => line.host === 'tabs').map((line) => line.text);
+    const streams = lines.flatMap((line) => /on connection 1, stream (\d+)$/.exec(line)?.[1] ?? []);
+    expect(streams.map(Number).sort((a, b) => a - b)).toEqual([1, 3, 5, 7, 9, 11, 13]);
+    expect(lines.some((line) => line.includes('waited'))).toBe(false);
+    expect(lines.at(-1)).toMatch(
+      /^7 tabs got 3 ticks each in \d+ ms over HTTP\/2: 7 streams on 1 connection, at most 7 open at once$/,
+    );
   });
 });
 

@@ -1,13 +1,17 @@
 // The application, run as two instances (app-1.ts, app-2.ts). POST /work takes a while; GET /ready
 // is what the load balancer reads. POST /drain is the deploy tool asking for a restart, like the
 // SIGTERM a container gets: either drain first (param drain = 1) or stop at once (drain = 0).
+// GET /jobs/<n>/started is for this demo's deploy tool only (see deploy.ts).
 const WORK_MS = 500;
+const STARTED = /^\/jobs\/(\d+)\/started$/;
 
 type State = 'ready' | 'draining' | 'restarting';
 
 export function createApp(name: string) {
   let state: State = 'ready';
   const inFlight = new Set<() => void>(); // how to end each request still being worked on
+  const started = new Set<number>(); // jobs this instance has begun
+  const watchers = new Map<number, Array<() => void>>(); // GET /jobs/<n>/started, held
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   async function restart(env: SandboxEnv): Promise<void> {
@@ -23,9 +27,28 @@ export function createApp(name: string) {
     if (state === 'draining' && inFlight.size === 0) void restart(env);
   }
 
+  function begin(job: number): void {
+    started.add(job);
+    for (const resolve of watchers.get(job) ?? []) resolve();
+    watchers.delete(job);
+  }
+
+  /** Answers GET /jobs/<n>/started once this instance has begun job n (at once if it has). */
+  async function whenStarted(job: number, request: Request): Promise<Response> {
+    if (!started.has(job)) {
+      await new Promise<void>((resolve) => {
+        watchers.set(job, [...(watchers.get(job) ?? []), resolve]);
+        request.signal.addEventListener('abort', () => resolve()); // the caller gave up
+      });
+    }
+    return Response.json({ instance: name, job, started: started.has(job) });
+  }
+
   return {
     async fetch(request: Request, env: SandboxEnv): Promise<Response> {
       const { pathname } = new URL(request.url);
+      const watched = STARTED.exec(pathname);
+      if (watched) return whenStarted(Number(watched[1]), request);
       if (pathname === '/ready') {
         // 200 only while this instance takes new work: the balancer's readiness check.
         return Response.json({ instance: name, state }, { status: state === 'ready' ? 200 : 503 });
@@ -66,6 +89,8 @@ export function createApp(name: string) {
         if (typeof job !== 'number') {
           return Response.json({ error: 'expected JSON like {"job": 1}' }, { status: 400 });
         }
+
+        begin(job); // tells whoever waits on GET /jobs/<job>/started
         const done = await Promise.race([wait(WORK_MS).then(() => true), ended]);
         if (!done) return Response.error(); // the process is gone: the connection just drops
         return Response.json({ instance: name, job, done: true });

@@ -1,9 +1,14 @@
-// The deploy tool: while job 3 is being worked on by app-1, it asks app-1 to restart.
-const DEPLOY_AT_MS = 1250;
-
+// The deploy tool: it asks app-1 to restart while app-1 works on job 3. So that the restart lands
+// mid-request on a fast machine and a slow one alike, it first waits for app-1 to say it has begun
+// job 3 (GET /jobs/3/started, held until then). A real deploy comes whenever it comes, and finds
+// whatever requests happen to be in flight.
 export default async function main(_lb: URL, env: SandboxEnv): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, DEPLOY_AT_MS));
-  const response = await fetch(new URL('/drain', env.hosts['app-1']), { method: 'POST' });
+  const app1 = env.hosts['app-1'];
+  const { started } = (await (await fetch(new URL('/jobs/3/started', app1))).json()) as {
+    started: boolean;
+  };
+  if (!started) return console.warn('app-1 never began job 3: no deploy');
+  const response = await fetch(new URL('/drain', app1), { method: 'POST' });
   const { state } = (await response.json()) as { state: string };
-  console.log(`asked app-1 to restart: ${response.status}, it is ${state}`);
+  console.log(`app-1 began job 3; asked it to restart: ${response.status}, it is ${state}`);
 }

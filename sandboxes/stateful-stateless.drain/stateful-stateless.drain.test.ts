@@ -29,6 +29,34 @@ describe('restarting app-1 behind the balancer, over real sockets', () => {
     expect(jobs.at(-1)).toBe('8 jobs: 7 done, failed #5 503');
   });
 
+  it('the deploy waits for app-1 to begin job 3, so the drain lands inside it on any machine', () => {
+    for (const run of [drained, stopped]) {
+      const exchanges = httpExchanges(run.trace);
+      const job3 = exchanges.find(
+        (exchange) =>
+          exchange.from === 'lb' && exchange.to === 'app-1' && exchange.requestBody === '{"job":3}',
+      );
+      const watch = exchanges.find((exchange) => exchange.path === '/jobs/3/started');
+      const drain = exchanges.find((exchange) => exchange.path === '/drain');
+      expect(watch?.from).toBe('deploy');
+      expect(JSON.parse(watch?.responseBody ?? '')).toEqual({
+        instance: 'app-1',
+        job: 3,
+        started: true,
+      });
+      // Held from the start of the run until job 3 had begun, then the drain at once.
+      expect(watch?.sent).toBeLessThan(job3?.sent ?? 0);
+      expect(drain?.sent).toBeGreaterThan(job3?.sent ?? Infinity);
+      const job3Ended =
+        job3?.answered ??
+        run.trace.find((event) => event.kind === 'error' && event.exchange === job3?.id)?.t;
+      expect(drain?.sent).toBeLessThan(job3Ended ?? 0);
+    }
+    expect(said(drained, 'deploy')).toEqual([
+      'app-1 began job 3; asked it to restart: 202, it is draining',
+    ]);
+  });
+
   it('a restarting instance refuses new work with 503, Retry-After and Connection: close', () => {
     const refused = httpExchanges(drained.trace).find(
       (exchange) => exchange.from === 'lb' && exchange.status === 503,
@@ -75,5 +103,19 @@ describe('one instance on its own', () => {
     expect(await ready(app)).toBe(503); // restarting now
     await expect.poll(() => ready(app), { timeout: 5_000 }).toBe(200);
     expect((await work(app, 3)).status).toBe(200);
+  });
+
+  it('holds GET /jobs/<n>/started until job n begins, and answers at once after that', async () => {
+    const app = createApp('app-x');
+    const watch = (job: number) =>
+      app.fetch(new Request(`http://app.test/jobs/${job}/started`), env);
+    let answered = false;
+    const held = watch(2).then((response) => ((answered = true), response.json()));
+    await work(app, 1);
+    expect(answered).toBe(false);
+    const job2 = work(app, 2);
+    expect(await held).toEqual({ instance: 'app-x', job: 2, started: true });
+    expect(await (await watch(2)).json()).toEqual({ instance: 'app-x', job: 2, started: true });
+    await job2;
   });
 });

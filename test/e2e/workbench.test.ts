@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { builtSandboxPages, launchChromium, pageUrl, watchPage } from './helpers';
+import { builtSandboxPages, launchChromium, newThemedContext, pageUrl, watchPage } from './helpers';
 
 const sandboxPages = builtSandboxPages();
 
@@ -58,6 +58,31 @@ async function onScreen(page: Page, locator: Locator): Promise<boolean> {
     box.x + box.width <= viewport.width + 0.5 &&
     box.y + Math.min(box.height, 40) <= viewport.height
   );
+}
+
+/** The colour the reader sees on the first occurrence of each token (a whole word) in `code`. */
+function tokenColours(code: Locator, tokens: string[]): Promise<Record<string, string>> {
+  return code.evaluate((root, words) => {
+    const nodes: Text[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!(node.parentElement?.closest('.gutter, .cm-gutters') ?? null)) nodes.push(node as Text);
+    }
+    const text = nodes.map((node) => node.data).join('');
+    const colours: Record<string, string> = {};
+    for (const word of words) {
+      const at = new RegExp(`\\b${word}\\b`).exec(text)?.index ?? -1;
+      let offset = 0;
+      for (const node of nodes) {
+        if (at >= offset && at < offset + node.data.length) {
+          colours[word] = getComputedStyle(node.parentElement as Element).color;
+          break;
+        }
+        offset += node.data.length;
+      }
+    }
+    return colours;
+  }, tokens);
 }
 
 const pageOverflow = (page: Page): Promise<number> =>
@@ -367,6 +392,26 @@ describe('the workbench', () => {
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.action),
     ).toBe('run');
     await page.close();
+  });
+
+  test('opening the editor keeps the highlighted code’s colours, light and dark', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const context = await newThemedContext(browser, theme);
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(pageUrl('patterns/request-response/'));
+      const sandbox = page.locator('bcp-sandbox').first();
+      await sandbox.getByRole('tab', { name: 'client.ts' }).click();
+      const panel = sandbox.locator('[role="tabpanel"][data-file="client.ts"]');
+      await panel.locator('[data-static] .ec-line').first().waitFor();
+      const tokens = ['main', 'good', 'send', 'JSON', 'stringify', 'fileName', 'sizeBytes', 'log'];
+      const before = await tokenColours(panel.locator('[data-static] pre'), tokens);
+      await panel.locator('[data-static] pre').click();
+      await panel.locator('.cm-content .cm-line').first().waitFor();
+      const after = await tokenColours(panel.locator('.cm-content'), tokens);
+      expect(after, theme).toEqual(before);
+      await context.close();
+    }
   });
 
   test('the highlighted code shows line numbers, as error positions cite them', async () => {

@@ -39,6 +39,19 @@ async function bringIntoView(page: Page, sandbox: Locator): Promise<void> {
   });
 }
 
+/** Opens `path` at `width`×`height`, brings its first sandbox into view and runs it to the end. */
+async function openAndRun(
+  path: string,
+  width: number,
+  height: number,
+): Promise<{ page: Page; sandbox: Locator }> {
+  const page = await open(path, width, height);
+  const sandbox = page.locator('bcp-sandbox').first();
+  await bringIntoView(page, sandbox);
+  await runToEnd(sandbox);
+  return { page, sandbox };
+}
+
 async function runToEnd(sandbox: Locator): Promise<void> {
   await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
   await sandbox
@@ -391,6 +404,48 @@ describe('the workbench', () => {
     expect(
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.action),
     ).toBe('run');
+    await page.close();
+  });
+
+  test.each(['patterns/server-sent-events/', 'patterns/pub-sub/'])(
+    'at 1280×800 on %s, the console and the trace never paint over each other, with the wire view open',
+    async (path) => {
+      const { page, sandbox } = await openAndRun(path, 1280, 800);
+      await sandbox.locator('.tv-lanes g.tv-row').first().click();
+      await sandbox.getByRole('group', { name: 'Wire view' }).locator('tbody').waitFor();
+      const boxes = await sandbox.evaluate((root) => {
+        const bottom = (selector: string) =>
+          root.querySelector(selector)?.getBoundingClientRect().bottom ?? NaN;
+        const top = (selector: string) =>
+          root.querySelector(selector)?.getBoundingClientRect().top ?? NaN;
+        return {
+          linesBottom: bottom('[data-console-lines]'),
+          consoleBottom: bottom('.sb-console'),
+          traceTitleTop: top('.sb-trace .sb-region-title'),
+        };
+      });
+      // The console's lines end inside the console, and the console ends where the trace begins.
+      expect(boxes.linesBottom).toBeLessThanOrEqual(boxes.consoleBottom + 0.5);
+      expect(boxes.consoleBottom).toBeLessThanOrEqual(boxes.traceTitleTop + 0.5);
+      await page.close();
+    },
+  );
+
+  test('at 1280×800 the diagram gets the height: at least 8 rows after a run, and as many with the Hosts panel open', async () => {
+    const { page, sandbox } = await openAndRun('patterns/pub-sub/', 1280, 800);
+    const box = sandbox.locator('.tv-diagram-box');
+    const height = async () => (await box.boundingBox())?.height ?? 0;
+    // 40 px of host names, then 28 px a row.
+    const closed = await height();
+    expect(closed).toBeGreaterThanOrEqual(40 + 8 * 28);
+    await sandbox.locator('.tv-hosts summary').click();
+    await sandbox.getByRole('checkbox', { name: 'audit', exact: true }).waitFor();
+    expect(await height()).toBeGreaterThanOrEqual(closed - 1);
+    // It closes again from its summary, which the open panel does not cover.
+    await sandbox.locator('.tv-hosts summary').click();
+    expect(await sandbox.getByRole('checkbox', { name: 'audit', exact: true }).isVisible()).toBe(
+      false,
+    );
     await page.close();
   });
 

@@ -321,6 +321,10 @@ export class TraceView implements FrameWork {
       this.replay.enable(this.model);
     }
     this.renderStatus();
+    // Whether the run drew any message yet: a workbench then gives the diagram the console's height
+    // (sandbox.css). Written only when it changes, and never by a replay's earlier moment.
+    const traffic = (this.live ?? this.model).messages.length > 0 ? 'some' : 'none';
+    if (this.root.dataset.traffic !== traffic) this.root.dataset.traffic = traffic;
     // The list and counters are cheap (the list draws only rows in view) and stay current while
     // hidden, so switching to them, and anything reading them, finds them up to date.
     updateCounters(this.countersBody, this.model);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { builtSandboxPages, launchChromium, newThemedContext, pageUrl, watchPage } from './helpers';
 
@@ -71,6 +72,23 @@ async function onScreen(page: Page, locator: Locator): Promise<boolean> {
     box.x + box.width <= viewport.width + 0.5 &&
     box.y + Math.min(box.height, 40) <= viewport.height
   );
+}
+
+/** How many pixels differ between two screenshots of the same box (the sizes must agree). */
+async function changedPixels(a: Buffer, b: Buffer): Promise<number> {
+  const [left, right] = await Promise.all(
+    [a, b].map((png) => sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true })),
+  );
+  if (!left || !right || left.info.width !== right.info.width) return Infinity;
+  let changed = 0;
+  for (let i = 0; i < Math.min(left.data.length, right.data.length); i += 4) {
+    const delta =
+      Math.abs((left.data[i] ?? 0) - (right.data[i] ?? 0)) +
+      Math.abs((left.data[i + 1] ?? 0) - (right.data[i + 1] ?? 0)) +
+      Math.abs((left.data[i + 2] ?? 0) - (right.data[i + 2] ?? 0));
+    if (delta > 48) changed += 1;
+  }
+  return changed;
 }
 
 /** The colour the reader sees on the first occurrence of each token (a whole word) in `code`. */
@@ -448,6 +466,40 @@ describe('the workbench', () => {
     );
     await page.close();
   });
+
+  for (const [theme, width, height] of [
+    ['light', 1280, 800],
+    ['dark', 390, 844],
+  ] as const) {
+    test(`the highlighted code shows a visible focus ring, unclipped (${theme}, ${width} px)`, async () => {
+      const context = await newThemedContext(browser, theme);
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto(pageUrl('patterns/request-response/'));
+      const sandbox = page.locator('bcp-sandbox').first();
+      await bringIntoView(page, sandbox);
+      await sandbox.getByRole('tab', { name: 'Steps' }).focus();
+      await page.keyboard.press('ArrowRight');
+      const panel = sandbox.locator('[role="tabpanel"][data-file="client.ts"]');
+      await panel.locator('[data-static] .ec-line').first().waitFor();
+      await page.mouse.move(0, 0);
+      const before = await panel.screenshot();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.className)).toBe('sb-static');
+      const ring = await panel.locator('[data-static]').evaluate((element) => {
+        const own = getComputedStyle(element);
+        const after = getComputedStyle(element, '::after');
+        const width = (style: CSSStyleDeclaration) =>
+          style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth);
+        return Math.max(width(own), width(after));
+      });
+      expect(ring).toBeGreaterThanOrEqual(2);
+      const after = await panel.screenshot();
+      // What the reader sees changes: the ring is painted over the code, not under it or clipped.
+      expect(await changedPixels(before, after)).toBeGreaterThan(200);
+      await context.close();
+    });
+  }
 
   test('opening the editor keeps the highlighted code’s colours, light and dark', async () => {
     for (const theme of ['light', 'dark'] as const) {

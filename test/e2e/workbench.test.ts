@@ -13,6 +13,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { builtSandboxPages, launchChromium, newThemedContext, pageUrl, watchPage } from './helpers';
 
 const sandboxPages = builtSandboxPages();
+/** Every sandbox of every page, as [page, index on the page, sandbox id] (read from dist/). */
+const everySandbox = sandboxPages.flatMap((path) =>
+  [
+    ...readFileSync(
+      resolve(import.meta.dirname, '../../dist', path, 'index.html'),
+      'utf8',
+    ).matchAll(/<bcp-sandbox[^>]*data-sandbox="([^"]+)"/g),
+  ].map((match, index) => [path, index, match[1] ?? ''] as const),
+);
 
 let browser: Browser;
 
@@ -149,10 +158,12 @@ describe.each(sandboxPages)('%s', (path) => {
     expect(problems.pageErrors).toEqual([]);
     await page.close();
   });
+});
 
-  test('at 390×844, the reader runs it, reads the console and the whole diagram width without sideways page scrolling', async () => {
+describe.each(everySandbox)('%s sandbox %i (%s)', (path, index) => {
+  test('at 390×844, the reader runs it, reads the console and the whole diagram width, also after Fit, without sideways page scrolling', async () => {
     const page = await open(path, 390, 844);
-    const sandbox = page.locator('bcp-sandbox').first();
+    const sandbox = page.locator('bcp-sandbox').nth(index);
     await bringIntoView(page, sandbox);
     await runToEnd(sandbox);
     // Run shows the console pane.
@@ -163,11 +174,15 @@ describe.each(sandboxPages)('%s', (path) => {
     await sandbox.getByRole('button', { name: 'Diagram', exact: true }).click();
     const box = sandbox.locator('.tv-diagram-box');
     await box.locator('.tv-lanes svg').waitFor();
-    const widths = await box.evaluate((element) => ({
-      box: element.clientWidth,
-      drawn: element.scrollWidth,
-    }));
-    expect(widths.drawn).toBeLessThanOrEqual(widths.box);
+    const widths = () =>
+      box.evaluate((element) => ({ box: element.clientWidth, drawn: element.scrollWidth }));
+    const fitted = await widths();
+    expect(fitted.drawn, 'as drawn').toBeLessThanOrEqual(fitted.box);
+    await sandbox.getByRole('button', { name: 'Zoom in' }).click();
+    await sandbox.getByRole('button', { name: 'Fit', exact: true }).click();
+    await expect
+      .poll(async () => (await widths()).drawn, { message: 'after Fit' })
+      .toBeLessThanOrEqual(fitted.box);
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
     await page.close();
   });

@@ -536,6 +536,24 @@ describe('the workbench', () => {
     }
   });
 
+  test('at 390 px the counters table fits the width', async () => {
+    const { page, sandbox } = await openAndRun('patterns/request-response/', 390, 844);
+    await sandbox.getByRole('button', { name: 'Trace', exact: true }).click();
+    await sandbox.getByRole('button', { name: 'Counters', exact: true }).click();
+    const counters = sandbox.getByRole('group', { name: 'Counters per host' });
+    await counters.locator('tbody th').first().waitFor();
+    const widths = await counters.evaluate((element) => ({
+      box: element.clientWidth,
+      drawn: element.scrollWidth,
+    }));
+    expect(widths.drawn).toBeLessThanOrEqual(widths.box);
+    // Each figure still says what it counts.
+    expect(await counters.innerText()).toContain('HTTP requests sent / received');
+    expect(await counters.innerText()).toMatch(/client[\s\S]*server/);
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
   test('the highlighted code shows line numbers, as error positions cite them', async () => {
     const page = await open('patterns/request-response/', 1280, 800);
     const sandbox = page.locator('bcp-sandbox').first();

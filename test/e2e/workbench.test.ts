@@ -554,6 +554,16 @@ describe('the workbench', () => {
     await page.close();
   });
 
+  test('at 390 px, selecting a message brings its wire view on screen', async () => {
+    const { page, sandbox } = await openAndRun('patterns/request-response/', 390, 844);
+    await sandbox.getByRole('button', { name: 'Trace', exact: true }).click();
+    await sandbox.locator('.tv-lanes g.tv-request').first().click();
+    const wire = sandbox.getByRole('group', { name: 'Wire view' });
+    await wire.locator('tbody code').first().waitFor();
+    await expect.poll(() => onScreen(page, wire.locator('h4'))).toBe(true);
+    await page.close();
+  });
+
   test('the highlighted code shows line numbers, as error positions cite them', async () => {
     const page = await open('patterns/request-response/', 1280, 800);
     const sandbox = page.locator('bcp-sandbox').first();

@@ -588,6 +588,27 @@ describe('the workbench', () => {
     await page.close();
   });
 
+  test('at 390 px a fault button can be pressed during a run, from the console', async () => {
+    const page = await open('patterns/server-sent-events/', 390, 844);
+    const sandbox = page.locator('bcp-sandbox').first();
+    await bringIntoView(page, sandbox);
+    // The first stream never ends by itself, so only the button can end it.
+    await sandbox.getByLabel('Server ends the first stream after N events (0: never)').fill('0');
+    await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
+    const console = sandbox.locator('[data-console-lines]');
+    await expect.poll(() => console.innerText(), { timeout: 30_000 }).toContain('#2 ACME');
+    const drop = sandbox.getByRole('button', { name: 'Drop the stream' });
+    expect(await drop.isVisible()).toBe(true);
+    expect(await drop.isEnabled()).toBe(true);
+    await drop.scrollIntoViewIfNeeded();
+    expect(await onScreen(page, drop)).toBe(true);
+    await drop.click();
+    await expect
+      .poll(() => console.innerText(), { timeout: 30_000 })
+      .toContain('stream ended after #');
+    await page.close();
+  });
+
   test('the highlighted code shows line numbers, as error positions cite them', async () => {
     const page = await open('patterns/request-response/', 1280, 800);
     const sandbox = page.locator('bcp-sandbox').first();

@@ -57,6 +57,13 @@ async function editorText(page: Page, file: string): Promise<string> {
   );
 }
 
+/** The reader saved an edit of their own to client.ts (it is in the browser's storage). */
+async function saveOwnEdit(page: Page): Promise<void> {
+  await page.goto(pageUrl(CHAPTER));
+  await replaceFile(page, 'client.ts', SAVED);
+  await expect.poll(() => savedEdit(page), WAIT).toBe(SAVED);
+}
+
 const savedEdit = (page: Page) =>
   page.evaluate(() => {
     const key = Object.keys(localStorage).find((name) => name.endsWith(':short-polling:client.ts'));
@@ -130,9 +137,7 @@ describe('share links', () => {
   it('replaces the reader’s saved edits only after asking', async () => {
     const context = await fresh();
     const page = context.pages()[0] as Page;
-    await page.goto(pageUrl(CHAPTER));
-    await replaceFile(page, 'client.ts', SAVED);
-    await expect.poll(() => savedEdit(page), WAIT).toBe(SAVED);
+    await saveOwnEdit(page);
     await page.goto(link);
     await expect
       .poll(() => banner(page).innerText(), WAIT)
@@ -168,6 +173,100 @@ describe('share links', () => {
     await page.reload();
     await expect.poll(() => notice(page).innerText(), WAIT).toMatch(/newer version of this site/);
     expect(await banner(page).count()).toBe(0);
+    await context.close();
+  });
+
+  it('scrolls the sandbox into view with its banner or notice when a link opens', async () => {
+    /** Whether `locator`'s top lies inside the window, below the site's header. */
+    const inView = (locator: ReturnType<Page['locator']>) =>
+      locator.evaluate((element) => {
+        const box = element.getBoundingClientRect();
+        const header = document.querySelector('header')?.getBoundingClientRect().bottom ?? 0;
+        return box.height > 0 && box.top >= header - 1 && box.top + 20 <= window.innerHeight;
+      });
+    for (const width of [1280, 390]) {
+      const context = await fresh('light', width);
+      const page = context.pages()[0] as Page;
+      await page.goto(pageUrl('patterns/request-response/#sandbox=request-response&v=1&code=AAAA'));
+      const damaged = sandbox(page).locator('[data-notice]');
+      await expect.poll(() => damaged.innerText(), WAIT).toMatch(/^This link is damaged/);
+      await expect.poll(() => inView(damaged), WAIT).toBe(true);
+      expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(1000);
+      await context.close();
+    }
+    // With reduced motion the page jumps there instead of gliding.
+    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(link);
+    await banner(page).waitFor(WAIT);
+    // The banner and the jump come in the same task: in view on the first look.
+    expect(await inView(banner(page))).toBe(true);
+    await context.close();
+  });
+
+  it('says nothing about restored edits when a link’s code is what shows', async () => {
+    const context = await fresh();
+    const page = context.pages()[0] as Page;
+    await saveOwnEdit(page);
+    const other = await context.newPage();
+    await other.goto(link);
+    await expect
+      .poll(() => banner(other).innerText(), WAIT)
+      .toMatch(/Your saved edits are kept until you choose/);
+    await expect.poll(() => editorText(other, 'client.ts'), WAIT).toBe(SHARED);
+    const said = (await notice(other).isVisible()) ? await notice(other).innerText() : '';
+    expect(said).not.toMatch(/Restored your edits/);
+    // A damaged link shows the saved edits, and says so.
+    await other.goto(link.slice(0, -15));
+    await other.reload();
+    await expect.poll(() => notice(other).innerText(), WAIT).toMatch(/^This link is damaged/);
+    expect(await notice(other).innerText()).toMatch(/your saved edits are shown/);
+    await context.close();
+  });
+
+  it('never leaves "Link copied" beside a link that was not made', async () => {
+    const context = await fresh();
+    const page = context.pages()[0] as Page;
+    await page.goto(pageUrl(CHAPTER));
+    await replaceFile(page, 'client.ts', SHARED);
+    const status = sandbox(page).locator('[data-status]');
+    await sandbox(page).getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => status.innerText(), WAIT).toMatch(/^Link copied/);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    // Random text does not compress: far over the link's size limit.
+    const noise = Array.from({ length: 20_000 }, (_, i) => ((i * 7919) % 9973).toString(36)).join(
+      '',
+    );
+    await replaceFile(page, 'client.ts', `// ${noise}\n${SHARED}`);
+    await sandbox(page).getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => notice(page).innerText(), WAIT).toMatch(/too large to share/);
+    expect(await status.innerText()).not.toMatch(/Link copied/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(copied);
+    // Back under the limit, a new link is copied and the too-large notice goes.
+    await replaceFile(page, 'client.ts', SHARED);
+    await sandbox(page).getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => status.innerText(), WAIT).toMatch(/^Link copied/);
+    expect(await notice(page).isVisible()).toBe(false);
+    await context.close();
+  });
+
+  it('names an on/off knob in the banner as on or off, with its label', async () => {
+    const context = await fresh();
+    const page = context.pages()[0] as Page;
+    await page.goto(pageUrl('patterns/sidecar/'));
+    await sandbox(page).getByRole('switch', { name: 'Upgrade the sidecar-to-sidecar hop' }).check();
+    await sandbox(page).getByRole('button', { name: 'Copy link' }).click();
+    await expect
+      .poll(() => sandbox(page).locator('[data-status]').innerText(), WAIT)
+      .toMatch(/^Link copied/);
+    const switchLink = await page.evaluate(() => navigator.clipboard.readText());
+    const other = await context.newPage();
+    await other.goto(switchLink);
+    await expect
+      .poll(() => banner(other).innerText(), WAIT)
+      .toMatch(/set Upgrade the sidecar-to-sidecar hop on\)/);
+    expect(await banner(other).innerText()).not.toMatch(/0 = off/);
     await context.close();
   });
 

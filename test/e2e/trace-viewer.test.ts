@@ -133,6 +133,30 @@ describe('Trace viewer', () => {
     await page.context().close();
   });
 
+  it('brings the wire view on screen when a message is selected, at 1280×800 and 390 px', async () => {
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ] as const) {
+      const page = await openViewer('light', width);
+      await page.setViewportSize({ width, height });
+      await page.getByLabel('Open a HAR file').setInputFiles(harPath);
+      await expect.poll(() => status(page), WAIT).toMatch(/^site\.har:/);
+      const row = page.locator('.tv-lanes g.tv-row').nth(1);
+      await row.scrollIntoViewIfNeeded();
+      await row.click();
+      const heading = page.getByRole('group', { name: 'Wire view' }).locator('h4');
+      await expect.poll(() => heading.innerText(), WAIT).toMatch(/^Wire view: /);
+      await expect
+        .poll(async () => {
+          const box = await heading.boundingBox();
+          return box !== null && box.y >= 0 && box.y + box.height <= height;
+        }, WAIT)
+        .toBe(true);
+      await page.context().close();
+    }
+  });
+
   it('looks right at 1280 and 390 px, light and dark, without sideways page scroll', async () => {
     for (const theme of ['light', 'dark'] as const) {
       for (const width of [1280, 390]) {

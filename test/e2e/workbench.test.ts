@@ -8,10 +8,20 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { builtSandboxPages, launchChromium, pageUrl, watchPage } from './helpers';
+import { builtSandboxPages, launchChromium, newThemedContext, pageUrl, watchPage } from './helpers';
 
 const sandboxPages = builtSandboxPages();
+/** Every sandbox of every page, as [page, index on the page, sandbox id] (read from dist/). */
+const everySandbox = sandboxPages.flatMap((path) =>
+  [
+    ...readFileSync(
+      resolve(import.meta.dirname, '../../dist', path, 'index.html'),
+      'utf8',
+    ).matchAll(/<bcp-sandbox[^>]*data-sandbox="([^"]+)"/g),
+  ].map((match, index) => [path, index, match[1] ?? ''] as const),
+);
 
 let browser: Browser;
 
@@ -39,6 +49,19 @@ async function bringIntoView(page: Page, sandbox: Locator): Promise<void> {
   });
 }
 
+/** Opens `path` at `width`×`height`, brings its first sandbox into view and runs it to the end. */
+async function openAndRun(
+  path: string,
+  width: number,
+  height: number,
+): Promise<{ page: Page; sandbox: Locator }> {
+  const page = await open(path, width, height);
+  const sandbox = page.locator('bcp-sandbox').first();
+  await bringIntoView(page, sandbox);
+  await runToEnd(sandbox);
+  return { page, sandbox };
+}
+
 async function runToEnd(sandbox: Locator): Promise<void> {
   await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
   await sandbox
@@ -58,6 +81,48 @@ async function onScreen(page: Page, locator: Locator): Promise<boolean> {
     box.x + box.width <= viewport.width + 0.5 &&
     box.y + Math.min(box.height, 40) <= viewport.height
   );
+}
+
+/** How many pixels differ between two screenshots of the same box (the sizes must agree). */
+async function changedPixels(a: Buffer, b: Buffer): Promise<number> {
+  const [left, right] = await Promise.all(
+    [a, b].map((png) => sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true })),
+  );
+  if (!left || !right || left.info.width !== right.info.width) return Infinity;
+  let changed = 0;
+  for (let i = 0; i < Math.min(left.data.length, right.data.length); i += 4) {
+    const delta =
+      Math.abs((left.data[i] ?? 0) - (right.data[i] ?? 0)) +
+      Math.abs((left.data[i + 1] ?? 0) - (right.data[i + 1] ?? 0)) +
+      Math.abs((left.data[i + 2] ?? 0) - (right.data[i + 2] ?? 0));
+    if (delta > 48) changed += 1;
+  }
+  return changed;
+}
+
+/** The colour the reader sees on the first occurrence of each token (a whole word) in `code`. */
+function tokenColours(code: Locator, tokens: string[]): Promise<Record<string, string>> {
+  return code.evaluate((root, words) => {
+    const nodes: Text[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!(node.parentElement?.closest('.gutter, .cm-gutters') ?? null)) nodes.push(node as Text);
+    }
+    const text = nodes.map((node) => node.data).join('');
+    const colours: Record<string, string> = {};
+    for (const word of words) {
+      const at = new RegExp(`\\b${word}\\b`).exec(text)?.index ?? -1;
+      let offset = 0;
+      for (const node of nodes) {
+        if (at >= offset && at < offset + node.data.length) {
+          colours[word] = getComputedStyle(node.parentElement as Element).color;
+          break;
+        }
+        offset += node.data.length;
+      }
+    }
+    return colours;
+  }, tokens);
 }
 
 const pageOverflow = (page: Page): Promise<number> =>
@@ -93,10 +158,12 @@ describe.each(sandboxPages)('%s', (path) => {
     expect(problems.pageErrors).toEqual([]);
     await page.close();
   });
+});
 
-  test('at 390×844, the reader runs it, reads the console and the whole diagram width without sideways page scrolling', async () => {
+describe.each(everySandbox)('%s sandbox %i (%s)', (path, index) => {
+  test('at 390×844, the reader runs it, reads the console and the whole diagram width, also after Fit, without sideways page scrolling', async () => {
     const page = await open(path, 390, 844);
-    const sandbox = page.locator('bcp-sandbox').first();
+    const sandbox = page.locator('bcp-sandbox').nth(index);
     await bringIntoView(page, sandbox);
     await runToEnd(sandbox);
     // Run shows the console pane.
@@ -107,11 +174,15 @@ describe.each(sandboxPages)('%s', (path) => {
     await sandbox.getByRole('button', { name: 'Diagram', exact: true }).click();
     const box = sandbox.locator('.tv-diagram-box');
     await box.locator('.tv-lanes svg').waitFor();
-    const widths = await box.evaluate((element) => ({
-      box: element.clientWidth,
-      drawn: element.scrollWidth,
-    }));
-    expect(widths.drawn).toBeLessThanOrEqual(widths.box);
+    const widths = () =>
+      box.evaluate((element) => ({ box: element.clientWidth, drawn: element.scrollWidth }));
+    const fitted = await widths();
+    expect(fitted.drawn, 'as drawn').toBeLessThanOrEqual(fitted.box);
+    await sandbox.getByRole('button', { name: 'Zoom in' }).click();
+    await sandbox.getByRole('button', { name: 'Fit', exact: true }).click();
+    await expect
+      .poll(async () => (await widths()).drawn, { message: 'after Fit' })
+      .toBeLessThanOrEqual(fitted.box);
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
     await page.close();
   });
@@ -371,6 +442,175 @@ describe('the workbench', () => {
     expect(
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.action),
     ).toBe('run');
+    await page.close();
+  });
+
+  test.each(['patterns/server-sent-events/', 'patterns/pub-sub/'])(
+    'at 1280×800 on %s, the console and the trace never paint over each other, with the wire view open',
+    async (path) => {
+      const { page, sandbox } = await openAndRun(path, 1280, 800);
+      await sandbox.locator('.tv-lanes g.tv-row').first().click();
+      await sandbox.getByRole('group', { name: 'Wire view' }).locator('tbody').waitFor();
+      const boxes = await sandbox.evaluate((root) => {
+        const bottom = (selector: string) =>
+          root.querySelector(selector)?.getBoundingClientRect().bottom ?? NaN;
+        const top = (selector: string) =>
+          root.querySelector(selector)?.getBoundingClientRect().top ?? NaN;
+        return {
+          linesBottom: bottom('[data-console-lines]'),
+          consoleBottom: bottom('.sb-console'),
+          traceTitleTop: top('.sb-trace .sb-region-title'),
+        };
+      });
+      // The console's lines end inside the console, and the console ends where the trace begins.
+      expect(boxes.linesBottom).toBeLessThanOrEqual(boxes.consoleBottom + 0.5);
+      expect(boxes.consoleBottom).toBeLessThanOrEqual(boxes.traceTitleTop + 0.5);
+      await page.close();
+    },
+  );
+
+  test('at 1280×800 the diagram gets the height: at least 8 rows after a run, and as many with the Hosts panel open', async () => {
+    const { page, sandbox } = await openAndRun('patterns/pub-sub/', 1280, 800);
+    const box = sandbox.locator('.tv-diagram-box');
+    const height = async () => (await box.boundingBox())?.height ?? 0;
+    // 40 px of host names, then 28 px a row.
+    const closed = await height();
+    expect(closed).toBeGreaterThanOrEqual(40 + 8 * 28);
+    await sandbox.locator('.tv-hosts summary').click();
+    await sandbox.getByRole('checkbox', { name: 'audit', exact: true }).waitFor();
+    expect(await height()).toBeGreaterThanOrEqual(closed - 1);
+    // It closes again from its summary, which the open panel does not cover.
+    await sandbox.locator('.tv-hosts summary').click();
+    expect(await sandbox.getByRole('checkbox', { name: 'audit', exact: true }).isVisible()).toBe(
+      false,
+    );
+    await page.close();
+  });
+
+  for (const [theme, width, height] of [
+    ['light', 1280, 800],
+    ['dark', 390, 844],
+  ] as const) {
+    test(`the highlighted code shows a visible focus ring, unclipped (${theme}, ${width} px)`, async () => {
+      const context = await newThemedContext(browser, theme);
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto(pageUrl('patterns/request-response/'));
+      const sandbox = page.locator('bcp-sandbox').first();
+      await bringIntoView(page, sandbox);
+      await sandbox.getByRole('tab', { name: 'Steps' }).focus();
+      await page.keyboard.press('ArrowRight');
+      const panel = sandbox.locator('[role="tabpanel"][data-file="client.ts"]');
+      await panel.locator('[data-static] .ec-line').first().waitFor();
+      await page.mouse.move(0, 0);
+      const before = await panel.screenshot();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.className)).toBe('sb-static');
+      const ring = await panel.locator('[data-static]').evaluate((element) => {
+        const own = getComputedStyle(element);
+        const after = getComputedStyle(element, '::after');
+        const width = (style: CSSStyleDeclaration) =>
+          style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth);
+        return Math.max(width(own), width(after));
+      });
+      expect(ring).toBeGreaterThanOrEqual(2);
+      const after = await panel.screenshot();
+      // What the reader sees changes: the ring is painted over the code, not under it or clipped.
+      expect(await changedPixels(before, after)).toBeGreaterThan(200);
+      await context.close();
+    });
+  }
+
+  test('opening the editor keeps the highlighted code’s colours, light and dark', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const context = await newThemedContext(browser, theme);
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(pageUrl('patterns/request-response/'));
+      const sandbox = page.locator('bcp-sandbox').first();
+      await sandbox.getByRole('tab', { name: 'client.ts' }).click();
+      const panel = sandbox.locator('[role="tabpanel"][data-file="client.ts"]');
+      await panel.locator('[data-static] .ec-line').first().waitFor();
+      const tokens = ['main', 'good', 'send', 'JSON', 'stringify', 'fileName', 'sizeBytes', 'log'];
+      const before = await tokenColours(panel.locator('[data-static] pre'), tokens);
+      await panel.locator('[data-static] pre').click();
+      await panel.locator('.cm-content .cm-line').first().waitFor();
+      const after = await tokenColours(panel.locator('.cm-content'), tokens);
+      expect(after, theme).toEqual(before);
+      await context.close();
+    }
+  });
+
+  test('at 390 px the counters table fits the width', async () => {
+    const { page, sandbox } = await openAndRun('patterns/request-response/', 390, 844);
+    await sandbox.getByRole('button', { name: 'Trace', exact: true }).click();
+    await sandbox.getByRole('button', { name: 'Counters', exact: true }).click();
+    const counters = sandbox.getByRole('group', { name: 'Counters per host' });
+    await counters.locator('tbody th').first().waitFor();
+    const widths = await counters.evaluate((element) => ({
+      box: element.clientWidth,
+      drawn: element.scrollWidth,
+    }));
+    expect(widths.drawn).toBeLessThanOrEqual(widths.box);
+    // Each figure still says what it counts.
+    expect(await counters.innerText()).toContain('HTTP requests sent / received');
+    expect(await counters.innerText()).toMatch(/client[\s\S]*server/);
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  test('at 390 px, selecting a message brings its wire view on screen', async () => {
+    const { page, sandbox } = await openAndRun('patterns/request-response/', 390, 844);
+    await sandbox.getByRole('button', { name: 'Trace', exact: true }).click();
+    await sandbox.locator('.tv-lanes g.tv-request').first().click();
+    const wire = sandbox.getByRole('group', { name: 'Wire view' });
+    await wire.locator('tbody code').first().waitFor();
+    await expect.poll(() => onScreen(page, wire.locator('h4'))).toBe(true);
+    await page.close();
+  });
+
+  test('every number knob shows its largest value whole', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const clipped: string[] = [];
+    for (const path of sandboxPages) {
+      await page.goto(pageUrl(path));
+      const boxes = await page.locator('bcp-sandbox input[type="number"]').evaluateAll((inputs) =>
+        inputs.map((element) => {
+          const input = element as HTMLInputElement;
+          const value = input.value;
+          // An empty box may already report a pixel of rounding as overflow: the text must add none.
+          input.value = '';
+          const room = Math.max(input.clientWidth, input.scrollWidth);
+          input.value = input.max;
+          const fits = input.scrollWidth <= room;
+          input.value = value;
+          return { name: input.name, max: input.max, fits };
+        }),
+      );
+      for (const box of boxes) if (!box.fits) clipped.push(`${path} ${box.name} ${box.max}`);
+    }
+    expect(clipped).toEqual([]);
+    await page.close();
+  });
+
+  test('at 390 px a fault button can be pressed during a run, from the console', async () => {
+    const page = await open('patterns/server-sent-events/', 390, 844);
+    const sandbox = page.locator('bcp-sandbox').first();
+    await bringIntoView(page, sandbox);
+    // The first stream never ends by itself, so only the button can end it.
+    await sandbox.getByLabel('Server ends the first stream after N events (0: never)').fill('0');
+    await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
+    const console = sandbox.locator('[data-console-lines]');
+    await expect.poll(() => console.innerText(), { timeout: 30_000 }).toContain('#2 ACME');
+    const drop = sandbox.getByRole('button', { name: 'Drop the stream' });
+    expect(await drop.isVisible()).toBe(true);
+    expect(await drop.isEnabled()).toBe(true);
+    await drop.scrollIntoViewIfNeeded();
+    expect(await onScreen(page, drop)).toBe(true);
+    await drop.click();
+    await expect
+      .poll(() => console.innerText(), { timeout: 30_000 })
+      .toContain('stream ended after #');
     await page.close();
   });
 

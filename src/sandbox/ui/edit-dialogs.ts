@@ -4,7 +4,7 @@
  * the reader typed is lost without a choice.
  */
 import { clearEdit, loadEdit } from './edit-storage';
-import type { NoticeAction } from './sandbox-notice';
+import type { NoticeAction, NoticeKind } from './sandbox-notice';
 
 /** What the dialogs need from the sandbox they belong to. */
 export interface EditHost {
@@ -23,7 +23,7 @@ export interface EditHost {
   /** Saves the file's current text (or forgets the save when it equals the original). */
   persist(file: string): void;
   markEdited(): void;
-  notice(text: string, actions?: NoticeAction[]): HTMLButtonElement | undefined;
+  notice(text: string, actions?: NoticeAction[], kind?: NoticeKind): HTMLButtonElement | undefined;
   status(text: string): void;
   stop(): void;
 }
@@ -67,8 +67,11 @@ export function restoreSavedEdits(host: EditHost): void {
       ],
     );
   } else if (restored.length > 0) {
+    // A share link opened over them takes this back (share-session.ts): the link's code shows then.
     host.notice(
       `Restored your edits to ${restored.join(', ')}. They run when you press Run; Reset brings back the original.`,
+      [],
+      'restored',
     );
   }
 }

@@ -5,7 +5,6 @@ import {
   standardKeymap,
   toggleComment,
 } from '@codemirror/commands';
-import { typescript } from '@codemirror/legacy-modes/mode/javascript';
 import {
   bracketMatching,
   indentOnInput,
@@ -21,13 +20,8 @@ import {
   keymap,
   lineNumbers,
 } from '@codemirror/view';
-import { classHighlighter, tagHighlighter, tags } from '@lezer/highlight';
-
-/** Function names get a class too, so they take the same colour as in the highlighted code. */
-const functionHighlighter = tagHighlighter([
-  { tag: tags.function(tags.variableName), class: 'tok-fn' },
-  { tag: tags.function(tags.propertyName), class: 'tok-fn' },
-]);
+import { paletteTheme, sandboxHighlight } from './editor-highlight';
+import { shikiTypescript } from './editor-tokens';
 
 export interface CodeEditor {
   readonly view: EditorView;
@@ -37,8 +31,8 @@ export interface CodeEditor {
 }
 
 /**
- * A CodeMirror 6 editor for one sandbox file: TypeScript highlighting through CSS classes (so the
- * site's light and dark themes style it), line numbers, undo, and Mod-Enter to run.
+ * A CodeMirror 6 editor for one sandbox file: TypeScript highlighted in the page's code colours
+ * (light and dark follow the site's theme), line numbers, undo, and Mod-Enter to run.
  * Tab indents; Escape then Tab leaves the editor (CodeMirror's tab-focus mode).
  *
  * @example
@@ -61,10 +55,12 @@ export function createEditor(
         drawSelection(),
         indentOnInput(),
         bracketMatching(),
-        syntaxHighlighting(classHighlighter),
-        syntaxHighlighting(functionHighlighter),
-        // A stream tokenizer: a tenth of the size of the full TypeScript grammar, enough to colour code.
-        StreamLanguage.define(typescript),
+        // The same colours as the highlighted code before the editor opened (editor-highlight.ts).
+        syntaxHighlighting(sandboxHighlight),
+        paletteTheme,
+        // A stream tokenizer: a tenth of the size of the full TypeScript grammar, its tokens renamed
+        // as the highlighted code's (editor-tokens.ts).
+        StreamLanguage.define(shikiTypescript),
         EditorState.tabSize.of(2),
         // Wraps like the highlighted code it replaces, so switching to the editor moves nothing.
         EditorView.lineWrapping,

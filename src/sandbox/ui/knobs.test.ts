@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkKnob, isSwitch, knobLabel } from './knobs';
+import { checkKnob, isSwitch, knobDigits, knobLabel } from './knobs';
 
 const pool = { label: 'Pool size', min: 1, max: 30, step: 1 };
 
@@ -9,6 +9,12 @@ describe('knobs', () => {
     expect(isSwitch({ min: 0, max: 1 })).toBe(true);
     expect(isSwitch({ min: 0, max: 12, step: 1 })).toBe(false);
     expect(isSwitch({ min: 0, max: 1, step: 0.5 })).toBe(false);
+  });
+
+  test('a number box is as wide as its longest value', () => {
+    expect(knobDigits({ min: 1000, max: 60000, default: 30000 })).toBe(5);
+    expect(knobDigits({ min: -5, max: 5, default: 0 })).toBe(2);
+    expect(knobDigits({ min: 0, max: 2147483647, default: 65535 })).toBe(10);
   });
 
   test('switch labels lose the "(0 off, 1 on)" note in either spelling', () => {

@@ -15,6 +15,11 @@ export function knobLabel(label: string): string {
   return label.replace(/\s*\(0\s*=?\s*off,\s*1\s*=?\s*on\)\s*$/i, '');
 }
 
+/** Digits a number knob's box must show whole: its longest value (min, max or default). */
+export function knobDigits(param: Pick<SandboxParam, 'min' | 'max' | 'default'>): number {
+  return Math.max(...[param.min, param.max, param.default].map((value) => String(value).length));
+}
+
 export type KnobCheck = { ok: true; value: number } | { ok: false; message: string };
 
 /**

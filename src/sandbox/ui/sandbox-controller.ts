@@ -20,7 +20,7 @@ import type { CodeEditor } from './editor';
 import { KnobInputs } from './knob-inputs';
 import { RunCodeSource } from './run-code';
 import { ShareSession } from './share-session';
-import { showNotice, type NoticeAction } from './sandbox-notice';
+import { showNotice, withdrawNotice, type NoticeAction, type NoticeKind } from './sandbox-notice';
 import { laneOrder } from './trace-lanes';
 import { TraceView } from './trace-view';
 
@@ -83,7 +83,8 @@ export class SandboxController {
       apply: (texts, knobs) => this.applyCode(texts, knobs),
       holdSaves: (hold) => (this.savesHeld = hold),
       saveAll: () => data.manifest.files.forEach((file) => this.persist(file)),
-      notice: (text) => this.notice(text),
+      notice: (text, kind) => this.notice(text, [], kind),
+      withdrawNotice: (kind) => withdrawNotice(this.el<HTMLElement>('[data-notice]'), kind),
       status: (text) => (this.el<HTMLElement>('[data-status]').textContent = text),
     });
     void this.share.openFromLocation();
@@ -120,8 +121,12 @@ export class SandboxController {
     return required<T>(this.root, selector);
   }
 
-  private notice(text: string, actions: NoticeAction[] = []): HTMLButtonElement | undefined {
-    return showNotice(this.el<HTMLElement>('[data-notice]'), text, actions);
+  private notice(
+    text: string,
+    actions: NoticeAction[] = [],
+    kind?: NoticeKind,
+  ): HTMLButtonElement | undefined {
+    return showNotice(this.el<HTMLElement>('[data-notice]'), text, actions, kind);
   }
 
   private markEdited(): void {
@@ -371,7 +376,7 @@ export class SandboxController {
       setText: (file, text) => this.editors.get(file)?.setText(text),
       persist: (file) => this.persist(file),
       markEdited: () => this.markEdited(),
-      notice: (text, actions) => this.notice(text, actions),
+      notice: (text, actions, kind) => this.notice(text, actions, kind),
       status: (text) => (this.el<HTMLElement>('[data-status]').textContent = text),
       stop: () => this.stop(),
     };

@@ -206,7 +206,12 @@ class SandboxElement extends HTMLElement {
    */
   private revealPane(): void {
     const bar = this.querySelector('.sb-runbar');
-    const selector = { work: '.sb-knobs, .sb-work', console: '.sb-console', trace: '.sb-trace' };
+    // The console pane starts with the fault buttons where the sandbox has some (sandbox.css).
+    const selector = {
+      work: '.sb-knobs, .sb-work',
+      console: '.sb-knobs, .sb-console',
+      trace: '.sb-trace',
+    };
     const pane = [
       ...this.querySelectorAll<HTMLElement>(selector[this.dataset.pane as 'work'] ?? '.sb-work'),
     ].find((element) => element.offsetParent !== null);

@@ -3,6 +3,8 @@
  * says where it came from; it never runs by itself, and while it is shown nothing is saved, so the
  * reader's own saved edits are replaced only after they say so. Text reaches the page as text only.
  */
+import { isSwitch, knobLabel } from './knobs';
+import type { NoticeKind } from './sandbox-notice';
 import { decodeShare, shareLink, sharedSandbox, type SharedCode } from './share-link';
 
 /** What the share session needs from its sandbox. */
@@ -11,7 +13,10 @@ export interface ShareHost {
   /** Every file as the chapter ships it. */
   originals: Record<string, string>;
   /** Knob names with their label, range and default. */
-  params: Record<string, { label: string; min: number; max: number; default: number }>;
+  params: Record<
+    string,
+    { label: string; min: number; max: number; step?: number; default: number }
+  >;
   /** Every file's current text. */
   texts(): Record<string, string>;
   knobs(): Record<string, number>;
@@ -20,7 +25,9 @@ export interface ShareHost {
   /** While held, edits are kept in the page but not written to storage. */
   holdSaves(hold: boolean): void;
   saveAll(): void;
-  notice(text: string): void;
+  notice(text: string, kind?: NoticeKind): void;
+  /** Hides the notice if it is still one of `kind`. */
+  withdrawNotice(kind: NoticeKind): void;
   status(text: string): void;
 }
 
@@ -55,7 +62,14 @@ export class ShareSession {
       params: this.host.params,
     });
     if (!result.ok) {
-      this.host.notice(result.reason);
+      // The reader's saved edits stay on screen, not the chapter's code the reason speaks of.
+      const saved = !this.shown && !sameTexts(this.host.texts(), this.host.originals);
+      this.host.notice(
+        saved
+          ? result.reason.replace('the chapter’s code is shown', 'your saved edits are shown')
+          : result.reason,
+      );
+      this.reveal();
       return;
     }
     const before = this.shown?.before ?? { texts: this.host.texts(), knobs: this.host.knobs() };
@@ -65,7 +79,19 @@ export class ShareSession {
       { ...this.host.originals, ...result.code.files },
       { ...before.knobs, ...result.code.params },
     );
+    // "Restored your edits…" no longer holds: the link's code shows, and the banner speaks of them.
+    this.host.withdrawNotice('restored');
     this.showBanner();
+    this.reveal();
+  }
+
+  /**
+   * A link opens the page at its top, often thousands of pixels above the sandbox: bring the sandbox
+   * (its banner or notice under the run bar) into view, at once when the reader asked for less motion.
+   */
+  private reveal(): void {
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.root.scrollIntoView({ block: 'start', behavior: still ? 'instant' : 'smooth' });
   }
 
   /** Puts a link to this sandbox's edits and knob values on the clipboard (or on screen). */
@@ -79,7 +105,7 @@ export class ShareSession {
       ([name, value]) => value !== this.host.params[name]?.default,
     );
     if (Object.keys(files).length === 0 && !turned) {
-      this.host.notice(
+      this.refuse(
         'Nothing to share yet: edit the code or turn a knob first. A link carries your changes.',
       );
       return;
@@ -88,17 +114,25 @@ export class ShareSession {
     page.hash = '';
     const link = await shareLink(page.href, { sandbox: this.host.id, files, params });
     if (!link.ok) {
-      this.host.notice(link.reason);
+      this.refuse(link.reason);
       return;
     }
     try {
       await navigator.clipboard.writeText(link.url);
+      // A refusal from an earlier try no longer holds.
+      this.host.withdrawNotice('share');
       this.host.status(
         'Link copied. It opens this sandbox with your changes, without running them.',
       );
     } catch {
       this.showLinkToCopy(link.url);
     }
+  }
+
+  /** No link this time: says why, and takes back an earlier "Link copied" (it was another link). */
+  private refuse(reason: string): void {
+    this.host.notice(reason, 'share');
+    this.host.status('No link copied');
   }
 
   /** Leaves the shared code: back to what was shown before the link (the chapter's or saved code). */
@@ -149,7 +183,12 @@ export class ShareSession {
     const files = Object.keys(code.files);
     const knobs = Object.entries(code.params)
       .filter(([name, value]) => value !== this.host.params[name]?.default)
-      .map(([name, value]) => `${this.host.params[name]?.label ?? name} ${value}`);
+      .map(([name, value]) => {
+        const param = this.host.params[name];
+        // A switch reads as the reader saw it: "Sticky sessions on", not "(0 off, 1 on) 1".
+        if (param && isSwitch(param)) return `${knobLabel(param.label)} ${value ? 'on' : 'off'}`;
+        return `${param?.label ?? name} ${value}`;
+      });
     const what = [
       files.length > 0 ? `edited ${files.join(', ')}` : '',
       knobs.length > 0 ? `set ${knobs.join(', ')}` : '',
@@ -193,7 +232,10 @@ export class ShareSession {
 
   /** When the clipboard is refused: the link in a read-only field, selected, to copy by hand. */
   private showLinkToCopy(url: string): void {
-    this.host.notice('This browser did not let the page copy. Copy the link below yourself.');
+    this.host.notice(
+      'This browser did not let the page copy. Copy the link below yourself.',
+      'share',
+    );
     const field = document.createElement('input');
     field.type = 'text';
     field.readOnly = true;

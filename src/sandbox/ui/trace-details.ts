@@ -137,7 +137,11 @@ export function updateCounters(body: HTMLTableSectionElement, model: TraceModel)
     const row = body.rows[i] ?? body.insertRow();
     const cells = counterCells(counters);
     while (row.cells.length < cells.length) {
-      row.append(row.cells.length === 0 ? h('th', { scope: 'row' }) : h('td'));
+      // A narrow view stacks each host's figures, each named by its column (trace-view.css).
+      const label = COUNTER_COLUMNS[row.cells.length] ?? '';
+      row.append(
+        row.cells.length === 0 ? h('th', { scope: 'row' }) : h('td', { 'data-label': label }),
+      );
     }
     cells.forEach((text, j) => {
       const cell = row.cells[j];

@@ -14,6 +14,11 @@ export const TIME_COLUMN = 50;
 /** Rows drawn above and below the visible ones, so scrolling does not show gaps. */
 const OVERSCAN = 8;
 export const ZOOMS = [1, 1.5, 2, 3] as const;
+/**
+ * Narrowest lane "Fit" draws: seven hosts on a phone (330 px) get 39 px each, their names on two
+ * alternating rows; below MIN_LANE the lanes still fit instead of running past the box.
+ */
+const FIT_MIN_LANE = 24;
 
 /** Builds DOM nodes from a diagram tree: attributes by setAttribute, text by textContent. */
 export function toDom(node: SvgNode): SVGElement {
@@ -97,9 +102,10 @@ export class DiagramPane {
     if (this.scrollTarget.top === undefined) this.scrollTop = this.box.scrollTop;
   }
 
-  /** Lane width for the box's current width and zoom. */
+  /** Lane width for the box's current width and zoom (at zoom 0, "Fit", every lane fits the box). */
   private lane(hostCount: number): number {
     const width = (this.width || 600) - TIME_COLUMN - 2;
+    if (this.zoom === 0) return Math.max(FIT_MIN_LANE, Math.floor(width / Math.max(1, hostCount)));
     return Math.round(fitLane(width, hostCount, 0) * (ZOOMS[this.zoom] ?? 1));
   }
 

@@ -101,17 +101,17 @@ export class TraceView implements FrameWork {
     this.toolbar.addDiagramControl(this.diagram.hostToggles.element);
     this.diagram.box.addEventListener('click', (event) => {
       const row = (event.target as Element).closest?.('[data-index]');
-      if (row) this.select(Number(row.getAttribute('data-index')));
+      if (row) this.select(Number(row.getAttribute('data-index')), true);
     });
     this.diagram.box.addEventListener('keydown', (event) => this.onKey(event));
 
     this.list = new MessageList(this.id, {
       onScroll: () => this.schedule(),
-      onClick: (index) => this.select(index),
+      onClick: (index) => this.select(index, true),
     });
     this.list.element.addEventListener('keydown', (event) => this.onKey(event));
 
-    this.waterfall = new WaterfallPane((index) => this.select(index));
+    this.waterfall = new WaterfallPane((index) => this.select(index, true));
 
     const counters = countersTable();
     this.countersBody = counters.body;
@@ -321,6 +321,10 @@ export class TraceView implements FrameWork {
       this.replay.enable(this.model);
     }
     this.renderStatus();
+    // Whether the run drew any message yet: a workbench then gives the diagram the console's height
+    // (sandbox.css). Written only when it changes, and never by a replay's earlier moment.
+    const traffic = (this.live ?? this.model).messages.length > 0 ? 'some' : 'none';
+    if (this.root.dataset.traffic !== traffic) this.root.dataset.traffic = traffic;
     // The list and counters are cheap (the list draws only rows in view) and stay current while
     // hidden, so switching to them, and anything reading them, finds them up to date.
     updateCounters(this.countersBody, this.model);
@@ -347,7 +351,7 @@ export class TraceView implements FrameWork {
     const total = this.model.messages.length;
     if (total === 0) return;
     if (event.key === 'Enter' || event.key === ' ') {
-      if (this.active >= 0) this.select(this.active);
+      if (this.active >= 0) this.select(this.active, true);
       event.preventDefault();
       return;
     }
@@ -366,8 +370,12 @@ export class TraceView implements FrameWork {
     this.settle();
   }
 
-  /** Shows the wire form of message `index` in the details pane beside the view. */
-  select(index: number): void {
+  /**
+   * Shows the wire form of message `index` in the details pane beside the view (or under it, when
+   * narrow). `reveal`: the reader picked it, so the pane scrolls into view if it is off screen; a
+   * replay playing on does not pull the page along.
+   */
+  select(index: number, reveal = false): void {
     if (!this.model.messages[index]) return;
     this.selected = index;
     this.activate(index);
@@ -376,6 +384,10 @@ export class TraceView implements FrameWork {
     this.waterfall.invalidate();
     this.diagram.invalidate();
     this.schedule();
+    if (reveal) {
+      const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+      this.details.scrollIntoView({ block: 'nearest', behavior: still ? 'instant' : 'smooth' });
+    }
   }
 
   private setDetails(open: boolean): void {

@@ -22,7 +22,9 @@ export default {
   websocket: {
     message(peer: SandboxPeer, data: string | ArrayBuffer, env: SandboxEnv): void {
       if (typeof data !== 'string') return peer.close(1003, 'JSON text only');
-      const { requests } = JSON.parse(data) as { requests: Array<{ stream: number }> };
+      const requests = streamsAsked(data);
+      // 1007, "invalid payload data" (RFC 6455 §7.4.1): not a request this protocol knows.
+      if (!requests) return peer.close(1007, 'expected JSON like {"requests": [{"stream": 1}]}');
       const quic = peer.url.searchParams.get('transport') === 'quic';
       // Round robin: piece 1 of every response, then piece 2 of every response, then piece 3.
       const pieces: StreamFrame[] = [];
@@ -45,6 +47,22 @@ export default {
     },
   },
 };
+
+/** The streams a message asks for, or undefined when it is not `{"requests": [{"stream": n}, …]}`. */
+function streamsAsked(data: string): Array<{ stream: number }> | undefined {
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const requests = (message as { requests?: unknown } | null)?.requests;
+  if (!Array.isArray(requests)) return undefined;
+  const valid = requests.every(
+    (request: unknown) => typeof (request as { stream?: unknown } | null)?.stream === 'number',
+  );
+  return valid ? (requests as Array<{ stream: number }>) : undefined;
+}
 
 /** HTTP/2 over TCP: every piece is the next 1,200 bytes of the connection's one byte stream. */
 function tcpSegments(pieces: StreamFrame[]): Segment[] {

@@ -52,14 +52,19 @@ export default {
     },
     message(peer: SandboxPeer, data: string | ArrayBuffer): void {
       const subscriber = subscribers.get(peer);
-      let ack: { type?: unknown; seq?: unknown };
+      let ack: unknown;
       try {
-        ack = JSON.parse(String(data)) as typeof ack;
+        ack = JSON.parse(String(data));
       } catch {
+        // Not JSON: handled below with anything else that is not an object.
+      }
+      // 1007, "invalid payload data" (RFC 6455 §7.4.1): not an ack this protocol knows.
+      if (typeof ack !== 'object' || ack === null || Array.isArray(ack)) {
         return peer.close(1007, 'expected JSON like {"type":"ack","seq":1}');
       }
-      if (!subscriber || ack.type !== 'ack' || typeof ack.seq !== 'number') return;
-      subscriber.lastAcked = Math.max(subscriber.lastAcked, Math.min(ack.seq, subscriber.lastSent));
+      const { type, seq } = ack as { type?: unknown; seq?: unknown };
+      if (!subscriber || type !== 'ack' || typeof seq !== 'number') return;
+      subscriber.lastAcked = Math.max(subscriber.lastAcked, Math.min(seq, subscriber.lastSent));
       acks += 1;
     },
     close(peer: SandboxPeer): void {

@@ -2,7 +2,12 @@
 // the API's refusals as curl sees them.
 import type { PeerPlan } from '#peers';
 
-const part = (json: string) => Buffer.from(json).toString('base64url');
+/** base64url of the UTF-8 of `json` (RFC 4648 §5), with web standards only, as the sandbox's code. */
+const part = (json: string) =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(json)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 export default {
   steps: [

@@ -68,3 +68,9 @@ export function whenIdle(work: IdleRequestCallback): void {
     work({ didTimeout: false, timeRemaining: () => Math.max(0, end - performance.now()) });
   }, IDLE_FALLBACK_MS);
 }
+
+/** Scrolls `element` into view, smoothly unless the reader asked for less motion. */
+export function bringIntoView(element: Element, block: ScrollLogicalPosition): void {
+  const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  element.scrollIntoView({ block, behavior: still ? 'instant' : 'smooth' });
+}

@@ -3,6 +3,7 @@
  * says where it came from; it never runs by itself, and while it is shown nothing is saved, so the
  * reader's own saved edits are replaced only after they say so. Text reaches the page as text only.
  */
+import { bringIntoView } from './frame-scheduler';
 import { isSwitch, knobLabel } from './knobs';
 import type { NoticeKind } from './sandbox-notice';
 import { decodeShare, shareLink, sharedSandbox, type SharedCode } from './share-link';
@@ -90,8 +91,7 @@ export class ShareSession {
    * (its banner or notice under the run bar) into view, at once when the reader asked for less motion.
    */
   private reveal(): void {
-    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
-    this.root.scrollIntoView({ block: 'start', behavior: still ? 'instant' : 'smooth' });
+    bringIntoView(this.root, 'start');
   }
 
   /** Puts a link to this sandbox's edits and knob values on the clipboard (or on screen). */

@@ -8,10 +8,9 @@
  * frame, and the diagram and list draw only the rows in view, so 10,000 events stay cheap. Every
  * piece of event data reaches the DOM through textContent or setAttribute, never as markup.
  *
- * API for other parts of the page (kept small on purpose):
- * - `new TraceView(root, { hosts, name })`, then `reset(hosts)`, `add(events)` and `finish()` per run;
- * - `trace`: the model drawn (read-only use), `select(index)`: show a message's wire form;
- * - `addTool(element)`: put a control (a replay slider, an export button) in the view's toolbar.
+ * API for the rest of the page, kept small: `new TraceView(root, { hosts, name })`, then `reset(hosts)`,
+ * `add(events)` and `finish()` per run; `trace`, the model drawn (read-only); `select(index)`, a
+ * message's wire form; `addTool(element)`, a control (replay slider, export button) in the toolbar.
  */
 import type { TraceEvent } from '../trace/events';
 import { toHar } from '../trace/har-export';
@@ -20,7 +19,7 @@ import { DiagramPane, ZOOMS } from './trace-diagram-pane';
 import { countersTable, formatMs, h, renderWire, updateCounters, wirePane } from './trace-details';
 import { MessageList, keyTarget } from './trace-list';
 import { ReplayTimeline } from './replay-timeline';
-import { FOLD_PER_FRAME, requestDraw, type FrameWork } from './frame-scheduler';
+import { FOLD_PER_FRAME, bringIntoView, requestDraw, type FrameWork } from './frame-scheduler';
 import { TraceToolbar, downloadJson, type TraceViewKind } from './trace-toolbar';
 import { hasLaneHeaders } from './trace-waterfall';
 import { WaterfallPane } from './trace-waterfall-pane';
@@ -321,8 +320,7 @@ export class TraceView implements FrameWork {
       this.replay.enable(this.model);
     }
     this.renderStatus();
-    // Whether the run drew any message yet: a workbench then gives the diagram the console's height
-    // (sandbox.css). Written only when it changes, and never by a replay's earlier moment.
+    // Once a run drew messages a workbench gives the diagram the console's height (sandbox.css).
     const traffic = (this.live ?? this.model).messages.length > 0 ? 'some' : 'none';
     if (this.root.dataset.traffic !== traffic) this.root.dataset.traffic = traffic;
     // The list and counters are cheap (the list draws only rows in view) and stay current while
@@ -370,11 +368,7 @@ export class TraceView implements FrameWork {
     this.settle();
   }
 
-  /**
-   * Shows the wire form of message `index` in the details pane beside the view (or under it, when
-   * narrow). `reveal`: the reader picked it, so the pane scrolls into view if it is off screen; a
-   * replay playing on does not pull the page along.
-   */
+  /** Shows message `index`'s wire form; `reveal` (the reader picked it) brings the pane into view. */
   select(index: number, reveal = false): void {
     if (!this.model.messages[index]) return;
     this.selected = index;
@@ -384,10 +378,7 @@ export class TraceView implements FrameWork {
     this.waterfall.invalidate();
     this.diagram.invalidate();
     this.schedule();
-    if (reveal) {
-      const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
-      this.details.scrollIntoView({ block: 'nearest', behavior: still ? 'instant' : 'smooth' });
-    }
+    if (reveal) bringIntoView(this.details, 'nearest');
   }
 
   private setDetails(open: boolean): void {

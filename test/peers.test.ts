@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { HarnessLog, ServingSandbox } from '../src/sandbox/node/harness.ts';
 import { keepServing, startServing, type ServedSandbox } from '../src/sandbox/node/serve.ts';
+import { aimsOf, routesInCode, type CodeRoutes } from './peers/code.ts';
 import { curl, type CurlAnswer } from './peers/curl.ts';
+import { hostileProbes, sendProbes } from './peers/hostile.ts';
 import { sandboxesWithPlans } from './peers/load.ts';
 import type { PeerStep } from './peers/plan.ts';
 import { routesOf, type Route } from './peers/routes.ts';
@@ -33,6 +35,7 @@ for (const { id, dir, plan } of sandboxes) {
     let sandbox: ServingSandbox;
     let served: ServedSandbox;
     let routes: ReturnType<typeof routesOf>;
+    let code: CodeRoutes;
     const errors: HarnessLog[] = [];
     const url = (host: string, target = '/', name = '127.0.0.1', http2 = false) => {
       const address = new URL(target, (http2 ? served.http2 : sandbox.urls)[host]);
@@ -51,6 +54,7 @@ for (const { id, dir, plan } of sandboxes) {
       });
       await sandbox.runClients();
       routes = routesOf(sandbox.trace);
+      code = routesInCode(dir, sandbox.manifest.hosts);
       served = await keepServing(sandbox);
       errors.length = 0; // from here on, every error a host logs is one the peers caused
     }, 60_000);
@@ -139,6 +143,29 @@ for (const { id, dir, plan } of sandboxes) {
           { http: '1.1', status: 400 },
         ]);
       }
+    });
+
+    it('answers hostile input on every route its code handles with 4xx, never 5xx or an exception', async () => {
+      const failures: string[] = [];
+      for (const aim of aimsOf(routes.http, code, plan.hostileRoutes)) {
+        // Fresh hosts per route: a probe that shuts a broker down must not fail the next route's.
+        await sandbox.restartHosts();
+        const logged = errors.length;
+        const probes = await hostileProbes(aim, code.headers[aim.host] ?? [], plan.authenticate);
+        for (const { probe, outcome } of await sendProbes(sandbox.urls[aim.host] as URL, probes)) {
+          // A held poll may well outlive the wait; only a 5xx or a dropped connection is wrong.
+          if (outcome === 'no answer yet' || (typeof outcome === 'number' && outcome < 500))
+            continue;
+          failures.push(`${aim.host} ${probe.method} ${probe.target}, ${probe.what}: ${outcome}`);
+        }
+        for (const line of errors.splice(logged)) {
+          failures.push(
+            `${aim.host} ${aim.method} ${aim.target} logged ${line.text.split('\n')[0]}`,
+          );
+        }
+      }
+      await sandbox.restartHosts();
+      expect(failures).toEqual([]);
     });
 
     it('serves HTTP/2 with prior knowledge: curl, and many streams on one connection for Node', async () => {

@@ -10,6 +10,9 @@ export default {
     // Request #n always costs the same, so both clients get
     // exactly the same 30 jobs.
     const n = Number(request.headers.get('x-request') ?? '0');
+    if (!Number.isSafeInteger(n) || n < 0) {
+      return Response.json({ error: 'x-request must be a whole number' }, { status: 400 });
+    }
     const workMs = costOf(n, env.params.workMs ?? 150);
     await new Promise((resolve) => setTimeout(resolve, workMs));
     return Response.json({ n, workMs });

@@ -14,6 +14,8 @@ const subscribe = [
 
 export default {
   params: { retryMs: 300 },
+  // The feed's token, so hostile subscriptions reach the body's parser, not the 401.
+  authenticate: () => ({ authorization: bearer }),
   steps: [
     {
       name: 'no token: 401 with WWW-Authenticate: Bearer, and no stream',

@@ -1,9 +1,10 @@
 // The peer suite (test/peers.test.ts) serves this sandbox with payments-app well behaved: with the
 // chapter's defaults it answers 503 twice and then hangs, which is the demo, not a bug to find.
+// The sidecars wait up to 2 s per attempt, as dozens of hostile requests arrive at once.
 import type { PeerPlan } from '#peers';
 
 export default {
-  params: { failures: 0, hangs: 0 },
+  params: { failures: 0, hangs: 0, timeoutMs: 2000 },
   steps: [
     {
       name: 'a charge through both sidecars, the first addressed as localhost as a reader might',

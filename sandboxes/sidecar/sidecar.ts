@@ -34,6 +34,9 @@ async function inbound(request: Request, target: URL, env: SandboxEnv) {
     console.warn(`${request.method} ${target.pathname}: refused, the caller proved no identity`);
     return Response.json({ error: 'unauthenticated' }, { status: 403 });
   }
+  if (!body) {
+    return Response.json({ error: 'the body is not the gzip it says it is' }, { status: 400 });
+  }
   const span = childSpan(request.headers.get('traceparent'));
   const started = Date.now();
   try {

@@ -60,7 +60,9 @@ export function createApp(name: string) {
       const ended = new Promise<boolean>((resolve) => (end = () => resolve(false)));
       inFlight.add(end);
       try {
-        const { job } = (await request.json().catch(() => ({}))) as { job?: unknown };
+        // Any body may arrive: not JSON, or JSON null, is as wrong as a missing job.
+        const body = (await request.json().catch(() => null)) as { job?: unknown } | null;
+        const job = body?.job;
         if (typeof job !== 'number') {
           return Response.json({ error: 'expected JSON like {"job": 1}' }, { status: 400 });
         }

@@ -14,7 +14,8 @@ export default {
     if (!read) return refuse('no token');
     const { header, claims } = read;
     // Only the algorithm we expect, and a kid to choose the key by.
-    if (header.alg !== 'ES256' || !header.kid) return refuse('expected an ES256 token with a kid');
+    if (header.alg !== 'ES256' || typeof header.kid !== 'string' || !header.kid)
+      return refuse('expected an ES256 token with a kid');
     if (!known.has(header.kid)) await refreshKeys(env.hosts.auth as URL, header.kid);
     const key = known.get(header.kid);
     if (!key) return refuse(`unknown key ${header.kid}`);
@@ -40,8 +41,10 @@ async function refreshKeys(auth: URL, kid: string): Promise<void> {
 
 /** 401 with the reason in the error_description of WWW-Authenticate (RFC 6750 §3). */
 function refuse(reason: string): Response {
+  // The reason may quote the token (its kid): only the characters RFC 6750 allows there go in.
+  const description = reason.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?');
   const headers = {
-    'www-authenticate': `Bearer error="invalid_token", error_description="${reason}"`,
+    'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
   };
   return Response.json({ error: reason }, { status: 401, headers });
 }

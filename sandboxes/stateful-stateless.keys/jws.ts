@@ -25,31 +25,40 @@ export async function sign(claims: Claims, kid: string, key: CryptoKey): Promise
 /** Checks the signature with `key`: true only if this key signed exactly these two parts. */
 export async function signedBy(token: string, key: CryptoKey): Promise<boolean> {
   const [header = '', payload = '', signature = ''] = token.split('.');
-  return crypto.subtle.verify(
-    ES256,
-    key,
-    fromBase64url(signature),
-    utf8.encode(`${header}.${payload}`),
-  );
+  const mac = fromBase64url(signature);
+  if (!mac) return false;
+  return crypto.subtle.verify(ES256, key, mac, utf8.encode(`${header}.${payload}`));
 }
 
-/** The header and claims, decoded (not verified): anyone holding the token can read them. */
+/**
+ * The header and claims, decoded (not verified): anyone holding the token can read them. Anything
+ * can arrive as a token, so a part that is not base64url of a JSON object means "not a token".
+ */
 export function readToken(token: string): { header: Header; claims: Claims } | undefined {
-  const [header, payload, signature] = token.split('.');
-  if (!header || !payload || !signature) return undefined;
-  try {
-    return { header: decodePart(header) as Header, claims: decodePart(payload) as Claims };
-  } catch {
-    return undefined;
-  }
+  const [header = '', payload = '', signature = ''] = token.split('.');
+  const [fields, claims] = [decodePart(header), decodePart(payload)];
+  if (!fields || !claims || !signature) return undefined;
+  return {
+    header: fields as Partial<Header> as Header,
+    claims: claims as Partial<Claims> as Claims,
+  };
 }
 
 export function encodePart(value: unknown): string {
   return base64url(utf8.encode(JSON.stringify(value)));
 }
 
-function decodePart(part: string): unknown {
-  return JSON.parse(new TextDecoder().decode(fromBase64url(part)));
+function decodePart(part: string): Record<string, unknown> | undefined {
+  const bytes = fromBase64url(part);
+  if (!bytes) return undefined;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined; // not JSON
+  }
 }
 
 function base64url(bytes: Uint8Array): string {
@@ -57,7 +66,9 @@ function base64url(bytes: Uint8Array): string {
   return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+/** The bytes, or undefined when `text` is not base64url (atob would throw). */
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[\w-]*$/.test(text) || text.length % 4 === 1) return undefined;
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }

@@ -2,6 +2,10 @@
 // the API's refusals as curl sees them.
 import type { PeerPlan } from '#peers';
 
+/** base64url of an ASCII JSON text, as a token part (web APIs only: sandboxes/tsconfig.json). */
+const part = (json: string) =>
+  btoa(json).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
 export default {
   steps: [
     {
@@ -24,6 +28,22 @@ export default {
           'www-authenticate': 'Bearer error="invalid_token", error_description="unknown key nope"',
         },
       },
+    },
+    {
+      name: 'a token naming the published key, with a signature that is not base64url: 401',
+      host: 'api',
+      curl: ['-H', `authorization: Bearer ${part('{"alg":"ES256","kid":"key-1"}')}.e30.%%%`, '/me'],
+      expect: { status: 401, headers: { 'www-authenticate': /signature does not match/ } },
+    },
+    {
+      name: 'a kid with a line break: 401, and the reason cannot break the header',
+      host: 'api',
+      curl: [
+        '-H',
+        `authorization: Bearer ${part('{"alg":"ES256","kid":"a\\r\\nb"}')}.e30.AAAA`,
+        '/me',
+      ],
+      expect: { status: 401, headers: { 'www-authenticate': /unknown key a\?\?b/ } },
     },
   ],
 } satisfies PeerPlan;

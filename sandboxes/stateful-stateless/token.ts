@@ -17,25 +17,39 @@ export async function sign(claims: Claims, secret: string): Promise<string> {
 
 /** The claims if the token is genuine and unexpired, otherwise the reason it is not. */
 export async function verify(token: string, secret: string): Promise<Claims | string> {
-  const [header, payload, signature] = token.split('.');
-  if (!header || !payload || !signature) return 'not a token';
+  // Anyone can send anything as a token: each part must decode before it is asked a question.
+  const [header = '', payload = '', signature = ''] = token.split('.');
+  const [fields, claims, mac] = [decodePart(header), decodePart(payload), fromBase64url(signature)];
+  if (!fields || !claims || !mac) return 'not a token';
   // Accept only the algorithm we sign with: a token that says "alg": "none" must not pass.
-  if ((decodePart(header) as { alg?: string }).alg !== 'HS256') return 'unexpected algorithm';
+  if (fields.alg !== 'HS256') return 'unexpected algorithm';
   const genuine = await crypto.subtle.verify(
     'HMAC',
     await key(secret),
-    fromBase64url(signature),
+    mac,
     utf8.encode(`${header}.${payload}`),
   );
   if (!genuine) return 'the signature does not match';
-  const claims = decodePart(payload) as Claims;
-  if (claims.exp * 1000 < Date.now()) return 'the token has expired';
-  return claims;
+  const ours = claims as Partial<Claims> as Claims; // genuine: the claims sign() was given
+  if (ours.exp * 1000 < Date.now()) return 'the token has expired';
+  return ours;
 }
 
-/** Header and payload are only encoded, not encrypted: anyone holding the token can read them. */
-export function decodePart(part: string): unknown {
-  return JSON.parse(new TextDecoder().decode(fromBase64url(part)));
+/**
+ * Header and payload are only encoded, not encrypted: anyone holding the token can read them.
+ * A part that is not base64url of a JSON object decodes to undefined.
+ */
+export function decodePart(part: string): Record<string, unknown> | undefined {
+  const bytes = fromBase64url(part);
+  if (!bytes) return undefined;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined; // not JSON
+  }
 }
 
 export function encodePart(value: unknown): string {
@@ -52,7 +66,9 @@ function base64url(bytes: Uint8Array): string {
   return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+/** The bytes, or undefined when `text` is not base64url (atob would throw). */
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[\w-]*$/.test(text) || text.length % 4 === 1) return undefined;
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }

@@ -44,11 +44,26 @@ export default {
       console.warn(`${id}: refused, signature does not match`);
       return Response.json({ error: 'signature does not match' }, { status: 401 });
     }
-    const event = JSON.parse(body) as { type: string; data: { title: string; seconds: number } };
-    await handle(id, event.data);
+    // Genuine, but still checked: a provider's bug must get a 400 back, not crash the receiver.
+    const video = readVideoReady(body);
+    if (!video) return Response.json({ error: 'expected a video.ready event' }, { status: 400 });
+    await handle(id, video);
     return Response.json({ received: id });
   },
 };
+
+/** The video of a video.ready event's body, or undefined for anything else (not JSON, too). */
+function readVideoReady(body: string): { title: string; seconds: number } | undefined {
+  try {
+    const event = JSON.parse(body) as { type?: unknown; data?: Record<string, unknown> } | null;
+    const { title, seconds } = event?.data ?? {};
+    if (event?.type !== 'video.ready' || typeof title !== 'string') return undefined;
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) return undefined;
+    return { title, seconds };
+  } catch {
+    return undefined;
+  }
+}
 
 /** The work a video.ready event triggers; copying takes longer for a longer video. */
 async function handle(webhookId: string, video: { title: string; seconds: number }) {

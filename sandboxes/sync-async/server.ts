@@ -16,7 +16,7 @@ export default {
     const queue = (transcoder ??= createTranscoder(env.params.queueLimit ?? 4));
     if (url.pathname === '/slow') {
       // Synchronous: the work happens inside the request, and the caller waits for all of it.
-      const ms = Math.min(Number(url.searchParams.get('ms')) || 0, 5000);
+      const ms = Math.min(Math.max(Number(url.searchParams.get('ms')) || 0, 0), 5000);
       await new Promise((resolve) => setTimeout(resolve, ms));
       return Response.json({ tookMs: ms });
     }

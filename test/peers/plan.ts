@@ -38,6 +38,16 @@ export interface PeerPlan {
    */
   refusesUnauthenticatedSockets?: { code: number };
   steps?: PeerStep[];
+  /**
+   * The hostile-input check (test/peers/hostile.ts) aims at every route of the demo and every path
+   * the host code names; these are routes it cannot find (a path the code builds from a pattern).
+   */
+  hostileRoutes?: Array<{ host: string; method: string; target: string }>;
+  /**
+   * Headers that get a request with this body past the host's authentication (a token, a signature
+   * over the body), so the hostile-input check reaches the code behind it.
+   */
+  authenticate?: (body: string) => Record<string, string> | Promise<Record<string, string>>;
   /** Behaviours Chromium's own EventSource and WebSocket check (test/e2e/peers.test.ts). */
   browser?: {
     /**

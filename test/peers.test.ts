@@ -10,7 +10,12 @@ import type { HarnessLog, ServingSandbox } from '../src/sandbox/node/harness.ts'
 import { keepServing, startServing, type ServedSandbox } from '../src/sandbox/node/serve.ts';
 import { aimsOf, routesInCode, type CodeRoutes } from './peers/code.ts';
 import { curl, type CurlAnswer } from './peers/curl.ts';
-import { hostileProbes, sendProbes } from './peers/hostile.ts';
+import {
+  HOSTILE_MESSAGES,
+  hostileProbes,
+  sendHostileMessage,
+  sendProbes,
+} from './peers/hostile.ts';
 import { sandboxesWithPlans } from './peers/load.ts';
 import type { PeerStep } from './peers/plan.ts';
 import { routesOf, type Route } from './peers/routes.ts';
@@ -166,6 +171,27 @@ for (const { id, dir, plan } of sandboxes) {
       }
       await sandbox.restartHosts();
       expect(failures).toEqual([]);
+    });
+
+    it('closes a WebSocket that sends what its protocol is not (1003, 1007 or 1008), with no exception', async () => {
+      const headers = await plan.socketHeaders?.(sandbox.urls);
+      for (const route of routes.websocket) {
+        const target = new URL(route.target, sandbox.urls[route.host]);
+        target.protocol = 'ws:';
+        const logged = errors.length;
+        const outcomes = await Promise.all(
+          HOSTILE_MESSAGES.map(async ([what, data]) => [
+            what,
+            await sendHostileMessage(target.href, data, headers),
+          ]),
+        );
+        for (const [what, outcome] of outcomes) {
+          expect(outcome, `${route.host} ${route.target}: ${what}`).toMatch(/^closed 100[378] /);
+        }
+        const thrown = errors.splice(logged).map((line) => line.text.split('\n')[0]);
+        expect(thrown, `${route.host} ${route.target}`).toEqual([]);
+      }
+      await sandbox.restartHosts();
     });
 
     it('serves HTTP/2 with prior knowledge: curl, and many streams on one connection for Node', async () => {

@@ -30,6 +30,11 @@ export default {
       const unsubscribe = workload.subscribe((fresh) => fresh.forEach(send));
       sockets.set(peer, unsubscribe);
     },
+    // Push goes one way here: a client that sends anything is sending what this socket never
+    // accepts, so it is closed with 1003 (RFC 6455 §7.4.1) rather than left to guess.
+    message(peer: SandboxPeer) {
+      peer.close(1003, 'this socket only sends updates');
+    },
     close(peer: SandboxPeer) {
       sockets.get(peer)?.();
       sockets.delete(peer);

@@ -58,10 +58,14 @@ export default {
       queue.join(peer, peer.url.searchParams.get('consumer') ?? peer.id);
     },
     message(peer: SandboxPeer, data: string | ArrayBuffer): void {
-      const said = JSON.parse(String(data)) as { ack?: number; reject?: number; requeue?: boolean };
+      // Consumers only ack or reject; anything but a JSON object is a broken client, closed with
+      // 1007, "invalid payload data" (RFC 6455 §7.4.1), or 1003 for binary it never accepts.
+      if (typeof data !== 'string') return peer.close(1003, 'text frames only');
+      const said = jsonObject(data);
+      if (!said) return peer.close(1007, 'expected JSON like {"ack": 1} or {"reject": 1}');
       const queue = queueOf.get(peer);
-      if (said.ack !== undefined) queue?.ack(peer, said.ack);
-      if (said.reject !== undefined) queue?.reject(peer, said.reject, said.requeue !== false);
+      if (typeof said.ack === 'number') queue?.ack(peer, said.ack);
+      if (typeof said.reject === 'number') queue?.reject(peer, said.reject, said.requeue !== false);
       stopWhenDrained();
     },
     close(peer: SandboxPeer): void {
@@ -85,4 +89,15 @@ function stopWhenDrained(): void {
   const peers = [...queueOf.keys()];
   queueOf.clear();
   for (const peer of peers) peer.close(1000, 'all queues drained');
+}
+
+/** The JSON object a text message holds, or undefined if it is not JSON or not an object. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isObject ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -93,6 +93,10 @@ export default {
       if (topic && caughtUp(topic)) return peer.close(1000, 'the group has caught up');
       monitors.add(peer);
     },
+    // A monitor only listens: whatever it sends is data this socket never accepts (RFC 6455 §7.4.1).
+    message(peer: SandboxPeer): void {
+      peer.close(1003, 'this socket only sends lag reports');
+    },
     close(peer: SandboxPeer): void {
       monitors.delete(peer);
     },

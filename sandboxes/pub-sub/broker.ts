@@ -62,8 +62,12 @@ export default {
       queue.join(peer, peer.url.searchParams.get('consumer') ?? peer.id);
     },
     message(peer: SandboxPeer, data: string | ArrayBuffer): void {
-      const { ack } = JSON.parse(String(data)) as { ack: number };
-      queueOf.get(peer)?.ack(peer, ack);
+      // Consumers only send acks; anything but a JSON object is a broken client, closed with 1007,
+      // "invalid payload data" (RFC 6455 §7.4.1), or 1003 for binary the broker never accepts.
+      if (typeof data !== 'string') return peer.close(1003, 'text frames only');
+      const said = jsonObject(data);
+      if (!said) return peer.close(1007, 'expected JSON like {"ack": 1}');
+      if (typeof said.ack === 'number') queueOf.get(peer)?.ack(peer, said.ack);
       stopWhenDrained();
     },
     close(peer: SandboxPeer, code: number, reason: string): void {
@@ -86,4 +90,15 @@ function stopWhenDrained(): void {
   const peers = [...queueOf.keys()];
   queueOf.clear();
   for (const peer of peers) peer.close(1000, 'all queues drained');
+}
+
+/** The JSON object a text message holds, or undefined if it is not JSON or not an object. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isObject ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

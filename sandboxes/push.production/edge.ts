@@ -75,8 +75,12 @@ export default {
       await replay(peer, subscriber, env);
     },
     message(peer: SandboxPeer, data: string | ArrayBuffer): void {
+      // Subscribers only ack; anything but a JSON object is a broken client, closed with 1007,
+      // "invalid payload data" (RFC 6455 §7.4.1), or 1003 for binary the edge never accepts.
+      if (typeof data !== 'string') return peer.close(1003, 'text frames only');
+      const ack = jsonObject(data);
+      if (!ack) return peer.close(1007, 'expected JSON like {"type": "ack", "seq": 1}');
       const subscriber = subscribers.get(peer);
-      const ack = JSON.parse(String(data)) as { type?: string; seq?: number };
       if (subscriber && ack.type === 'ack') subscriber.unacked -= 1;
     },
     close(peer: SandboxPeer): void {
@@ -153,4 +157,15 @@ async function sign(user: string): Promise<string> {
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
     .replace(/=+$/, '');
+}
+
+/** The JSON object a text message holds, or undefined if it is not JSON or not an object. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isObject ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,19 @@
 // Extra checks for the peer suite. The edges authenticate every WebSocket handshake (an allowed
-// Origin and a session cookie, see edge.ts): a peer that brings neither is closed with 1008.
+// Origin and a session cookie, see edge.ts): a peer that brings neither is closed with 1008. The
+// hostile-message check logs in as the reader's page would, to reach the edge's message handler.
 import type { PeerPlan } from '#peers';
 
 export default {
   refusesUnauthenticatedSockets: { code: 1008 },
+  async socketHeaders(hosts) {
+    const login = await fetch(new URL('/login', hosts['edge-a']), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"user":"peer"}',
+    });
+    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+    return { origin: 'http://reader.test', cookie };
+  },
   steps: [
     {
       name: 'login answers with a signed, HttpOnly session cookie',

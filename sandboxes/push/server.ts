@@ -48,9 +48,13 @@ export default {
       heartbeat ??= setInterval(beat, HEARTBEAT_MS);
     },
     message(peer: SandboxPeer, data: string | ArrayBuffer): void {
-      const message = JSON.parse(String(data)) as { type: string; n: number };
+      // Subscribers only answer pings; anything but a JSON object is a broken client, closed with
+      // 1007, "invalid payload data" (RFC 6455 §7.4.1), or 1003 for binary it never accepts.
+      if (typeof data !== 'string') return peer.close(1003, 'text frames only');
+      const message = jsonObject(data);
+      if (!message) return peer.close(1007, 'expected JSON like {"type": "pong", "n": 1}');
       const subscriber = subscribers.get(peer);
-      if (message.type === 'pong' && subscriber?.unanswered === message.n) {
+      if (subscriber && message.type === 'pong' && subscriber.unanswered === message.n) {
         subscriber.unanswered = undefined;
       }
     },
@@ -88,4 +92,15 @@ function forget(peer: SandboxPeer, code?: number, reason?: string): void {
   if (subscribers.size > 0) return;
   clearInterval(heartbeat);
   heartbeat = undefined;
+}
+
+/** The JSON object a text message holds, or undefined if it is not JSON or not an object. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isObject ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

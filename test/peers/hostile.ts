@@ -1,9 +1,11 @@
 /**
  * Hostile input for the peer suite: what a careless or malicious client sends a route (a body that
  * is not the JSON expected, the wrong content type, a garbage bearer token, nonsense in a header
- * the code reads, a query it cannot parse). A correct server answers 4xx; it never answers 5xx or
- * logs an exception. Sent with Node's fetch, which nobody here wrote.
+ * the code reads, a query it cannot parse) and a WebSocket (a message that is not the protocol's).
+ * A correct server answers 4xx or closes the socket with a protocol error; it never answers 5xx or
+ * logs an exception. Sent with Node's fetch and the `ws` client, neither written here.
  */
+import WebSocket from 'ws';
 import type { Route } from './routes.ts';
 
 export interface Probe {
@@ -178,4 +180,49 @@ export async function sendProbes(
       }
     }),
   );
+}
+
+/** Messages that are not a JSON object, the only thing any chapter's socket protocol accepts. */
+export const HOSTILE_MESSAGES: Array<[what: string, data: string | Uint8Array]> = [
+  ['text that is not JSON', 'not json'],
+  ['JSON null', 'null'],
+  ['a JSON array', '[]'],
+  ['a JSON number', '42'],
+  ['a JSON string', '"text"'],
+  ['a binary frame', new Uint8Array([0xff, 0x00, 0xfe])],
+];
+
+/**
+ * Opens a WebSocket (with `headers` for its handshake) and makes sure the host kept it (a ping
+ * answered after its open hook had time to refuse it), then sends `data` and reports what the host
+ * did: `closed <code> <reason>`, or 'still open' if a ping half a second later came back. A socket
+ * the host refused reports `refused: closed <code> <reason>`.
+ */
+export function sendHostileMessage(
+  target: string,
+  data: string | Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(target, { headers });
+    let sent = false;
+    const ping = () => {
+      if (socket.readyState === WebSocket.OPEN) socket.ping();
+    };
+    socket.on('open', () => setTimeout(ping, 300));
+    socket.on('pong', () => {
+      if (sent) {
+        resolve('still open');
+        socket.close(1000, 'peer test done');
+        return;
+      }
+      sent = true;
+      socket.send(data, { binary: typeof data !== 'string' });
+      setTimeout(ping, 500);
+    });
+    socket.on('close', (code, reason) =>
+      resolve(`${sent ? '' : 'refused: '}closed ${code} ${reason.toString()}`),
+    );
+    socket.on('error', reject);
+  });
 }

@@ -48,6 +48,11 @@ export interface PeerPlan {
    * over the body), so the hostile-input check reaches the code behind it.
    */
   authenticate?: (body: string) => Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * Handshake headers that get a WebSocket past the host's authentication (an allowed Origin, a
+   * session cookie), so the hostile-message check reaches the host's message handler.
+   */
+  socketHeaders?: (hosts: Record<string, URL>) => Promise<Record<string, string>>;
   /** Behaviours Chromium's own EventSource and WebSocket check (test/e2e/peers.test.ts). */
   browser?: {
     /**

@@ -194,6 +194,33 @@ for (const { id, dir, plan } of sandboxes) {
       await sandbox.restartHosts();
     });
 
+    it('resumes every event stream after its Last-Event-ID, one ahead of the log too: no event twice', async () => {
+      // Fresh hosts have sent nothing yet, so the demo's second id is ahead of every log.
+      await sandbox.restartHosts();
+      for (const route of routes.http.filter((candidate) => candidate.ids.length >= 2)) {
+        const [first = '', second = ''] = route.ids;
+        const body = route.body ? ['--data-binary', route.body.text] : [];
+        const auth = await plan.authenticate?.(route.body?.text ?? '');
+        const answer = await curl(
+          [
+            ...['-N', '-X', route.method, '--max-time', '8', ...body],
+            ...Object.entries({ ...auth, 'content-type': route.body?.type ?? '' })
+              .filter(([, value]) => value !== '')
+              .flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+            ...['-H', `last-event-id: ${second}`, url(route.host, route.target)],
+          ],
+          /^id: .*\n[\s\S]*^id: /m,
+        );
+        const ids = [...answer.body.matchAll(/^id: ?(.*)$/gm)].map((match) => match[1]);
+        expect(ids.length, `${route.target}: events after Last-Event-ID ${second}`).toBeGreaterThan(
+          0,
+        );
+        expect(ids, `${route.target} after Last-Event-ID ${second}`).not.toContain(first);
+        expect(ids, `${route.target} after Last-Event-ID ${second}`).not.toContain(second);
+      }
+      await sandbox.restartHosts();
+    });
+
     it('serves HTTP/2 with prior knowledge: curl, and many streams on one connection for Node', async () => {
       for (const host of hosts()) {
         const endpoint = served.http2[host]?.href ?? '';

@@ -65,6 +65,7 @@ function eventStream(request: Request): Response {
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const send = (update: Update): void => {
+        if (update.seq <= seen) return; // the client has it: its Last-Event-ID can be ahead
         try {
           controller.enqueue(
             encoder.encode(`id: ${update.seq}\ndata: ${JSON.stringify(update)}\n\n`),

@@ -47,7 +47,10 @@ export default {
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         let sent = 0;
+        let newest = after; // the client has every price up to this one: none of them again
         const send = (price: Price): void => {
+          if (price.id <= newest) return; // a Last-Event-ID can be ahead of the log
+          newest = price.id;
           const event = `id: ${price.id}\nevent: price\ndata: ${JSON.stringify(price)}\n\n`;
           controller.enqueue(encoder.encode(event));
           if (price.id === PRICES || ++sent === cutAfter) {

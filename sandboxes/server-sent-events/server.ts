@@ -42,8 +42,11 @@ export default {
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         let sent = 0;
+        let newest = after; // the client has every price up to this one: none of them again
         const write = (text: string) => controller.enqueue(encoder.encode(text));
         const send = (price: Price): void => {
+          if (price.id <= newest) return; // a Last-Event-ID can be ahead of the log
+          newest = price.id;
           write(`id: ${price.id}\nevent: price\ndata: ${JSON.stringify(price)}\n\n`);
           if (price.id === PRICES || ++sent === cutAfter) {
             stop();

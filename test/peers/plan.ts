@@ -45,7 +45,7 @@ export interface PeerPlan {
   hostileRoutes?: Array<{ host: string; method: string; target: string }>;
   /**
    * Headers that get a request with this body past the host's authentication (a token, a signature
-   * over the body), so the hostile-input check reaches the code behind it.
+   * over the body), so the hostile-input and stream checks reach the code behind it.
    */
   authenticate?: (body: string) => Record<string, string> | Promise<Record<string, string>>;
   /**

@@ -16,6 +16,8 @@ export interface Route {
   stream: boolean;
   /** The event types its stream carried ('message' when unnamed). */
   events: string[];
+  /** The event ids its streams carried, in the order first seen. */
+  ids: string[];
   /** Every status the demo got from it. */
   statuses: number[];
   /** The demo's first request body and its type, when the trace holds all of it. */
@@ -46,6 +48,7 @@ export function routesOf(trace: TraceEvent[]): { http: Route[]; websocket: Route
         json,
         stream: false,
         events: [],
+        ids: [],
         statuses: [],
       };
       const whole = new TextEncoder().encode(event.bodyPreview).byteLength === event.bodySize;
@@ -64,13 +67,15 @@ export function routesOf(trace: TraceEvent[]): { http: Route[]; websocket: Route
       const route = byExchange.get(event.exchange);
       const type = event.event ?? 'message';
       if (route && !route.events.includes(type)) route.events.push(type);
+      if (route && event.id !== undefined && !route.ids.includes(event.id))
+        route.ids.push(event.id);
     } else if (event.kind === 'ws-open') {
       const url = new URL(event.url);
       const key = `${event.to} ${url.pathname}`;
       if (!websocket.has(key)) {
         const target = url.pathname + url.search;
         const route = { host: event.to, method: 'GET', target, json: false, stream: true };
-        websocket.set(key, { ...route, events: [], statuses: [] });
+        websocket.set(key, { ...route, events: [], ids: [], statuses: [] });
       }
     }
   }

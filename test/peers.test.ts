@@ -86,27 +86,30 @@ for (const { id, dir, plan } of sandboxes) {
       }
     });
 
-    it('answers HEAD with the status and headers of GET, and no body', async () => {
-      const gets = routes.http.filter((route) => route.method === 'GET');
+    it('answers HEAD with the status, type and length of GET, and no body, on every GET route', async () => {
+      const gets = aimsOf(routes.http, code).filter((aim) => aim.method === 'GET');
       const targets = [...hosts().map((host) => ({ host, target: '/' })), ...gets];
       for (const { host, target } of targets) {
+        const what = `${host} HEAD ${target}`;
         // A held poll answers HEAD no sooner than GET; such a route is left to its peers.ts.
-        const head = await curl(['-I', '--max-time', '3', url(host, target)]);
+        const head = await curl(['-I', '--max-time', '2', url(host, target)]);
         if (head.statuses.length === 0) continue;
-        expect(head.body, `HEAD ${target}`).toBe('');
+        expect(head.body, what).toBe('');
         const get = await curl([
           '--max-time',
-          '5',
+          '3',
           '-o',
           '/dev/null',
           '-D',
           '-',
           url(host, target),
         ]);
-        expect(head.status, `HEAD ${target} vs GET`).toBe(get.status);
-        expect(head.headers.get('content-type'), `HEAD ${target}`).toBe(
-          get.headers.get('content-type'),
-        );
+        expect(head.status, `${what} vs GET`).toBe(get.status);
+        expect(head.headers.get('content-type'), what).toBe(get.headers.get('content-type'));
+        // RFC 9110 §9.3.2 and §8.6: the Content-Length GET would send, or none at all.
+        const length = head.headers.get('content-length');
+        if (length !== null)
+          expect(length, `${what}: Content-Length`).toBe(get.headers.get('content-length'));
       }
     });
 

@@ -33,6 +33,9 @@ export default {
       // The answer as it came (status, headers such as Location or ETag, body), plus a Via line.
       const back = endToEnd(response.headers);
       back.append('via', '1.1 proxy');
+      const length = response.headers.get('content-length');
+      // A HEAD answer has no body but tells the length GET's would have (RFC 9110 §9.3.2).
+      if (request.method === 'HEAD' && length !== null) back.set('content-length', length);
       const empty = [204, 304].includes(response.status) || request.method === 'HEAD';
       return new Response(empty ? null : body, { status: response.status, headers: back });
     } catch {

@@ -17,9 +17,9 @@ const uploads = new Map<string, Upload>();
 let nextUpload = 1;
 const link = createLink();
 
-const fail = (status: number, error: string): Response => {
+const fail = (status: number, error: string, headers?: HeadersInit): Response => {
   console.warn(`${status}: ${error}`);
-  return Response.json({ error }, { status });
+  return Response.json({ error }, { status, headers });
 };
 
 export default {
@@ -29,7 +29,7 @@ export default {
     if (method === 'POST' && pathname === '/images') return receiveWhole(request, env);
     if (method === 'POST' && pathname === '/uploads') return startUpload(request);
     const match = /^\/uploads\/([^/]+)(?:\/parts\/([^/]+)|\/(complete))?$/.exec(pathname);
-    if (!match) return fail(404, `nothing at ${method} ${pathname}`);
+    if (!match) return fail(404, `nothing at ${pathname}`);
     const [, id = '', part, completes] = match;
     const upload = uploads.get(id);
     if (!upload) return fail(404, `no upload "${id}": start one with POST /uploads`);
@@ -39,7 +39,9 @@ export default {
     }
     if (method === 'PUT' && part) return receivePart(request, env, id, upload, Number(part));
     if (method === 'POST' && completes) return complete(id, upload);
-    return fail(405, `${method} is not allowed on ${pathname}`);
+    // A 405 names the methods the resource does allow (RFC 9110 §15.5.6).
+    const allow = part ? 'PUT' : completes ? 'POST' : 'GET, HEAD';
+    return fail(405, `${pathname} allows ${allow}`, { allow });
   },
 };
 

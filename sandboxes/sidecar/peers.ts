@@ -27,5 +27,11 @@ export default {
       curl: ['/payments/charges/order-9'],
       expect: { status: 404, body: /PUT \/charges\/<order id>/ },
     },
+    {
+      name: 'HEAD the same way: the 404’s headers and length, and no body',
+      host: 'orders-sidecar',
+      curl: ['-I', '/payments/charges/order-9'],
+      expect: { status: 404, headers: { 'content-length': /^[1-9]\d*$/ }, body: /^$/ },
+    },
   ],
 } satisfies PeerPlan;

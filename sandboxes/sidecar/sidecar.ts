@@ -21,7 +21,7 @@ export default {
     const peer = services[service];
     if (peer) {
       const target = new URL(`/${rest.join('/')}`, env.hosts[peer]);
-      return relay(await outbound(request, target, me, env));
+      return relay(await outbound(request, target, me, env), request.method);
     }
     return inbound(request, new URL(url.pathname, env.hosts[app]), env);
   },
@@ -50,7 +50,7 @@ async function inbound(request: Request, target: URL, env: SandboxEnv) {
     console.log(
       `${request.method} ${target.pathname}${from}: ${response.status} in ${Date.now() - started} ms`,
     );
-    return relay(response);
+    return relay(response, request.method);
   } catch (error) {
     console.warn(`${request.method} ${target.pathname}: no answer from the app (${String(error)})`);
     return Response.json({ error: 'bad gateway' }, { status: 502 });
@@ -58,10 +58,12 @@ async function inbound(request: Request, target: URL, env: SandboxEnv) {
 }
 
 /** The app's answer, passed back as it came (status, type and body). */
-async function relay(response: Response): Promise<Response> {
-  const type = response.headers.get('content-type') ?? 'application/json';
-  return new Response(await response.arrayBuffer(), {
-    status: response.status,
-    headers: { 'content-type': type },
+async function relay(response: Response, method: string): Promise<Response> {
+  const headers = new Headers({
+    'content-type': response.headers.get('content-type') ?? 'application/json',
   });
+  // A HEAD answer has no body but tells the length GET's would have (RFC 9110 §9.3.2).
+  const length = response.headers.get('content-length');
+  if (method === 'HEAD' && length !== null) headers.set('content-length', length);
+  return new Response(await response.arrayBuffer(), { status: response.status, headers });
 }

@@ -23,6 +23,9 @@ export default {
         body,
       });
       const headers = endToEnd(upstream.headers);
+      // A HEAD answer has no body but tells the length GET's would have (RFC 9110 §9.3.2).
+      const length = upstream.headers.get('content-length');
+      if (request.method === 'HEAD' && length !== null) headers.set('content-length', length);
       return new Response(await upstream.arrayBuffer(), { status: upstream.status, headers });
     } catch {
       // The connection dropped mid-request: whether the work was done, nobody here can tell.

@@ -34,6 +34,9 @@ export default {
     });
 
     const back = endToEnd(upstream.headers);
+    // A HEAD answer has no body but tells the length GET's would have (RFC 9110 §9.3.2).
+    const length = upstream.headers.get('content-length');
+    if (request.method === 'HEAD' && length !== null) back.set('content-length', length);
     if (sticky && instance !== pinned) {
       console.log(`pinned this client to ${instance} (Set-Cookie: lb-pin=${instance})`);
       back.append('set-cookie', `lb-pin=${instance}; Path=/; HttpOnly`);

@@ -1,7 +1,8 @@
 // A reverse proxy in front of the server, with an idle timeout like nginx's proxy_read_timeout or a
 // load balancer's (60 s by default in both). If the upstream sends nothing for that long, the proxy
 // gives up on it and answers 504 Gateway Timeout itself. A held poll is silent by design, so the
-// server must end every hold before the shortest idle timeout on the path.
+// server must end every hold before the shortest idle timeout on the path. An upstream it cannot
+// reach at all is a different failure: 502 Bad Gateway, at once.
 
 // Headers about one connection, not the message (RFC 9110 §7.6.1: Connection and the fields it
 // names, Keep-Alive, TE, Upgrade …; an Expect: 100-continue is answered by each hop), and Host and
@@ -16,7 +17,11 @@ export default {
     const url = new URL(request.url);
     const idleMs = env.params.proxyIdleTimeoutMs ?? 10_000;
     const upstream = new AbortController();
-    const timer = setTimeout(() => upstream.abort(), idleMs);
+    let silent = false; // the idle timeout, rather than a refused connection, ended the request
+    const timer = setTimeout(() => {
+      silent = true;
+      upstream.abort();
+    }, idleMs);
     // A client that hangs up also frees the upstream request.
     request.signal.addEventListener('abort', () => upstream.abort());
     const headers = endToEnd(request.headers);
@@ -38,12 +43,16 @@ export default {
       if (request.method === 'HEAD' && length !== null) back.set('content-length', length);
       const empty = [204, 304].includes(response.status) || request.method === 'HEAD';
       return new Response(empty ? null : body, { status: response.status, headers: back });
-    } catch {
+    } catch (error) {
+      const plain = { 'content-type': 'text/plain', via: '1.1 proxy' };
+      if (!silent) {
+        console.warn(
+          `${url.pathname}${url.search}: upstream failed (${String(error)}), answering 502`,
+        );
+        return new Response('upstream unreachable', { status: 502, headers: plain });
+      }
       console.warn(`${url.pathname}${url.search}: upstream silent for ${idleMs} ms, answering 504`);
-      return new Response('upstream idle timeout', {
-        status: 504,
-        headers: { 'content-type': 'text/plain', via: '1.1 proxy' },
-      });
+      return new Response('upstream idle timeout', { status: 504, headers: plain });
     } finally {
       clearTimeout(timer);
     }

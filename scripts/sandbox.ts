@@ -1,6 +1,7 @@
-// `npm run sandbox -- <id> [--serve] [--port host=port] [--timeout ms]`: runs a sandbox in Node on
-// real loopback ports, prints what each host logs and the trace, and with --serve keeps the hosts up for curl.
-import { existsSync } from 'node:fs';
+// `npm run sandbox -- <id> [--serve] [--port host=port] [--param name=value] [--timeout ms]`: runs a
+// sandbox in Node on real loopback ports, prints what each host logs and the trace, and with --serve
+// keeps the hosts up for curl. --param sets a param as the page's knob would (sandbox.json).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,13 +12,14 @@ import type { TraceEvent } from '../src/sandbox/trace/events.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage =
-  'usage: npm run sandbox -- <id | id.name> [--serve] [--port host=port]… [--timeout ms]';
+  'usage: npm run sandbox -- <id | id.name> [--serve] [--port host=port]… [--param name=value]… [--timeout ms]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     serve: { type: 'boolean', default: false },
     port: { type: 'string', multiple: true, default: [] },
+    param: { type: 'string', multiple: true, default: [] },
     timeout: { type: 'string', default: '10000' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -40,6 +42,27 @@ for (const item of values.port) {
     process.exit(2);
   }
   ports[host] = Number(port);
+}
+
+const known = (
+  JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8')) as {
+    params?: Record<string, { min: number; max: number }>;
+  }
+).params;
+const params: Record<string, number> = {};
+for (const item of values.param) {
+  const [name = '', value = ''] = item.split('=');
+  const range = known?.[name];
+  if (!range || !/^-?\d+(\.\d+)?$/.test(value) || +value < range.min || +value > range.max) {
+    const names = Object.entries(known ?? {}).map(
+      ([key, { min, max }]) => `${key} (${min}–${max})`,
+    );
+    console.error(
+      `--param expects name=value, one of: ${names.join(', ') || 'none'}; got "${item}"`,
+    );
+    process.exit(2);
+  }
+  params[name] = Number(value);
 }
 
 let width = 6;
@@ -92,6 +115,7 @@ let errors = 0;
 const sandbox = await (values.serve ? startServing : startSandboxInNode)(dir, {
   timeoutMs: Number(values.timeout),
   ports,
+  params,
   log({ host, level, text }) {
     if (level === 'error') errors++;
     // One stream keeps the lines in the order they happened.

@@ -2,7 +2,10 @@
 // it (demo first, then fresh hosts), and checked with clients nobody here wrote: curl, the `ws`
 // client and Node's http2 client. The routes come from the demo's trace; sandboxes/<id>/peers.ts
 // may add params and curl steps. Chromium's own fetch, EventSource and WebSocket are in e2e/peers.
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -23,6 +26,8 @@ import { routesOf, type Route } from './peers/routes.ts';
 const malformed = '{"this is": not JSON';
 
 const sandboxes = await sandboxesWithPlans();
+const root = fileURLToPath(new URL('..', import.meta.url));
+const execFileAsync = promisify(execFile);
 
 it('README shows how to try every pattern’s sandbox with curl', async () => {
   const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
@@ -33,6 +38,42 @@ it('README shows how to try every pattern’s sandbox with curl', async () => {
       new RegExp(`\\| \`${id} --port [\\w-]+=3000\` +\\| .*curl`),
     );
   }
+});
+
+describe('README’s many-streams examples, against multiplexing as --serve serves it', () => {
+  let served: ServedSandbox | undefined;
+  let sandbox: ServingSandbox | undefined;
+  let blocks: string[] = [];
+  beforeAll(async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('**Many streams on one connection.**'));
+    blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    const dir = sandboxes.find((candidate) => candidate.id === 'multiplexing')?.dir ?? '';
+    sandbox = await startServing(dir, { timeoutMs: 30_000 });
+    served = await keepServing(sandbox);
+  }, 60_000);
+  afterAll(async () => served?.close());
+  /** Runs a README block with the HTTP/2 port filled in; what it printed. */
+  const run = async (block: string) => {
+    const origin = served?.http2.server?.origin ?? '';
+    const command = block.replaceAll('http://127.0.0.1:<HTTP/2 port>', origin);
+    return (await execFileAsync('bash', ['-c', command], { cwd: root })).stdout;
+  };
+
+  it('Node’s http2 client: two requests, streams 1 and 3 of one connection', async () => {
+    const block = blocks.find((candidate) => candidate.includes("require('node:http2')"));
+    const out = await run(block ?? 'false');
+    expect(out).toMatch(/^stream 1 200$/m);
+    expect(out).toMatch(/^stream 3 200$/m);
+    expect(out.match(/^\{"n":[12],"workMs":\d+\}$/gm)).toHaveLength(2);
+  });
+
+  it('curl -Z, with curl 8.0 or newer (7.88 fails with error 16: curl/curl#10634)', async (context) => {
+    const version = (await execFileAsync('curl', ['--version'])).stdout.match(/^curl (\d+)\./);
+    if (Number(version?.[1]) < 8) return context.skip();
+    const block = blocks.find((candidate) => candidate.startsWith('curl '));
+    expect(await run(block ?? 'false')).toMatch(/^\{"n":1,"workMs":\d+\}\{"n":1,"workMs":\d+\}$/);
+  });
 });
 
 for (const { id, dir, plan } of sandboxes) {

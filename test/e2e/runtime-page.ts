@@ -60,7 +60,11 @@ export { TraceView } from './src/sandbox/ui/trace-view.ts';`,
     write: false,
     logLevel: 'silent',
   });
-  const css = await readFile(`${root}src/sandbox/ui/trace-view.css`, 'utf8');
+  // The traffic view's styles, in the order the site's components import them.
+  const parts = ['trace-view', 'trace-panes', 'trace-list', 'trace-diagram', 'trace-waterfall'];
+  const css = (
+    await Promise.all(parts.map((part) => readFile(`${root}src/sandbox/ui/${part}.css`, 'utf8')))
+  ).join('\n');
   // esbuild (through vitest) names functions passed to page.evaluate with __name; define it here.
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>runtime test</title><script>window.__name = (f) => f;</script><style>${THEME}${css}</style></head><body><main><h1>Runtime test</h1><section role="region" aria-label="Network trace"><h3>Network trace</h3><div id="trace"></div></section></main><script>${bundle.outputFiles[0]?.text ?? ''}</script></body></html>`;
   const server: Server = createServer((request, response) => {

@@ -2,7 +2,7 @@
  * Draws a trace as a sequence diagram: one lifeline per host, one arrow per message, bars where a
  * request is held or a stream stays open. Pure: it returns a small element tree that becomes an SVG
  * string at build time ({@link toSvgString}) or DOM nodes in the page (trace-view.ts), so event text
- * is never parsed as markup. Colours come from classes styled in trace-view.css.
+ * is never parsed as markup. Colours come from classes styled in trace-diagram.css.
  */
 import type { TraceExchange, TraceMessage } from '../trace/model-types';
 import { describeMessage } from '../trace/wire-form';

@@ -1,6 +1,6 @@
 /**
  * The built-ins the trusted parts of the sandbox worker use, captured when the runtime bundle loads,
- * before any reader code exists (decisions/0064). Reader code shares the worker's globals and may
+ * before any reader code exists (decisions/0068). Reader code shares the worker's globals and may
  * patch any of them (`Array.prototype.push`, `Map.prototype.get`, `Promise.prototype.then`, a setter
  * on `Object.prototype[0]` …); the runtime calls these copies instead, keeps what it queues in lists
  * with no prototype, and never iterates with `for…of` or spreads an array after reader code ran.

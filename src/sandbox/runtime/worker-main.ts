@@ -3,7 +3,7 @@
  * and network bindings, and streams console output and the network trace to the frame
  * (`worker-output.ts`). It is evaluated by a tiny `data:` bootstrap, so it runs in a secure context
  * with no origin. Reader code shares this worker's globals: once the first host's module has run,
- * the runtime uses only built-ins captured before it (`intrinsics.ts`, decisions/0064).
+ * the runtime uses only built-ins captured before it (`intrinsics.ts`, decisions/0068).
  */
 import { formatConsoleArgs } from './console-format';
 import type { ConsoleLevel, PageMessage, WorkerMessage } from './protocol';

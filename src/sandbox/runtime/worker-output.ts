@@ -2,7 +2,7 @@
  * What the sandbox worker tells the frame about a run: console lines, trace events, coded notices and
  * the run's end. Reader code shares this worker, so everything here uses built-ins captured before it
  * ran (`intrinsics.ts`): the queues are lists with no prototype, batches are taken with the engine's
- * own `splice`, and the port's `postMessage` was bound when the runtime loaded (decisions/0064).
+ * own `splice`, and the port's `postMessage` was bound when the runtime loaded (decisions/0068).
  */
 import {
   MAX_CONSOLE_LINES,

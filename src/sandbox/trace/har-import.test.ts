@@ -3,7 +3,8 @@ import type { TraceEvent } from './events';
 import { run, START } from './har-fixtures';
 import { toHar } from './har-export';
 import { HarImportError, harToTrace } from './har-import';
-import { TraceModel, traceSignature } from './trace-model';
+import { TraceModel } from './trace-model';
+import { traceSignature } from './signature';
 
 describe('harToTrace', () => {
   /** This site's export with its own events removed: what another tool would write. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from './events';
 import { at, hostOf, upload } from './trace-fixtures';
-import { TraceModel, describeMessage, traceSignature } from './trace-model';
+import { TraceModel } from './trace-model';
+import { describeMessage } from './wire-form';
+import { traceSignature } from './signature';
 
 describe('counters', () => {
   it('count requests, responses by class, bytes each way and open connections per host', () => {

@@ -10,8 +10,11 @@ import { launchChromium, pageUrl } from './helpers';
 
 /** Everything the first Run of an unedited chapter may download (gzip): runner, controller, compiled code. */
 const FIRST_RUN_BUDGET_BYTES = 60 * 1024;
-/** The runner frame alone (gzip); the transpiler used to make it about 70 KB. */
-const RUNNER_BUDGET_BYTES = 30 * 1024;
+/**
+ * The runner frame alone (gzip); the transpiler used to make it about 70 KB. 32 KB since the worker
+ * runtime carries its own copies of the built-ins it uses (30.1 KB, decisions/0068).
+ */
+const RUNNER_BUDGET_BYTES = 32 * 1024;
 
 let browser: Browser;
 beforeAll(async () => {

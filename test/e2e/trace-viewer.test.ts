@@ -142,9 +142,9 @@ describe('Trace viewer', () => {
       await page.setViewportSize({ width, height });
       await page.getByLabel('Open a HAR file').setInputFiles(harPath);
       await expect.poll(() => status(page), WAIT).toMatch(/^site\.har:/);
-      const row = page.locator('.tv-lanes g.tv-row').nth(1);
-      await row.scrollIntoViewIfNeeded();
-      await row.click();
+      // The diagram redraws its rows as it scrolls: click() scrolls and finds the row again if it was
+      // replaced, where scrollIntoViewIfNeeded() fails on the row it started with.
+      await page.locator('.tv-lanes g.tv-row').nth(1).click();
       const heading = page.getByRole('group', { name: 'Wire view' }).locator('h4');
       await expect.poll(() => heading.innerText(), WAIT).toMatch(/^Wire view: /);
       await expect

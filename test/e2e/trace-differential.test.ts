@@ -9,7 +9,7 @@
  * traffic (proxy, SSE, WebSocket, cookies…). Last, the diagrams a chapter page carries, recorded in
  * Node when the site was built, are held against a live Run of the same sandbox in that page.
  */
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, globSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
@@ -78,10 +78,16 @@ describe('in-page and real-socket traces agree, for the harness fixtures', () =>
   it.each(fixtures)('%s', compare);
 });
 
-/** The chapter pages of the build that carry a diagram recorded at build time (TraceDiagram.astro). */
-const recordedPages = ['patterns/request-response/'];
+/** Built pages that carry a diagram recorded at build time (TraceDiagram.astro), found in dist/. */
+const dist = join(root, 'dist');
+const recordedPages = globSync('**/index.html', { cwd: dist })
+  .filter((file) => readFileSync(join(dist, file), 'utf8').includes('data-recorded-sandbox'))
+  .map((file) => file.replace(/index\.html$/, ''))
+  .sort();
 
 describe('a chapter’s recorded diagram and a live Run of its sandbox agree', () => {
+  it('finds the pages with recorded diagrams', () =>
+    expect(recordedPages).toContain('patterns/request-response/'));
   it.each(recordedPages)('%s', async (path) => {
     const chapter = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await chapter.goto(pageUrl(path));

@@ -1,19 +1,24 @@
 /**
  * Differential test: every sandbox runs twice, in headless Chromium (the in-page virtual network)
  * and in Node over real loopback sockets (the harness). Both traces must tell the same story, timings
- * aside: per exchange, method and target, header names, status and reason phrase, framing and
- * whether the body matched it, SSE fields, WebSocket frames and close codes, errors and aborts
- * (strictSignature; its unit test proves a dropped error or a changed framing is caught).
- * The Node harness's own fixtures run too, as extra shapes of traffic (proxy, SSE, WebSocket, cookies…).
+ * aside: per exchange, method and target, header names, status and reason phrase, framing, body
+ * byte counts (volatile text such as times and host origins aside), SSE fields with their id, event
+ * and retry values, WebSocket frames with their sizes, close codes, errors and aborts
+ * (strictSignature; its unit test proves a dropped error, a changed framing, another frame or body
+ * size or another SSE id is caught). The Node harness's own fixtures run too, as extra shapes of
+ * traffic (proxy, SSE, WebSocket, cookies…). Last, the diagrams a chapter page carries, recorded in
+ * Node when the site was built, are held against a live Run of the same sandbox in that page.
  */
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, globSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
+import type { TraceEvent } from '../../src/sandbox/trace/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../../src/sandbox/node/harness';
 import { strictSignature } from '../../src/sandbox/trace/strict-signature';
 import { traceSignature } from '../../src/sandbox/trace/signature';
-import { launchChromium } from './helpers';
+import { launchChromium, pageUrl } from './helpers';
 import {
   readSandboxFolder,
   runInRuntimePage,
@@ -53,8 +58,10 @@ afterAll(async () => {
 
 async function compare(dir: string): Promise<void> {
   const inPage = await runInRuntimePage(page, await readSandboxFolder(join(root, dir)));
-  const inNode = await runSandboxInNode(join(root, dir));
+  // Time enough for the slowest sandbox on a loaded machine: a run cut short is not a difference.
+  const inNode = await runSandboxInNode(join(root, dir), { timeoutMs: 30_000 });
   expect(inPage.end).toBe('finished ok=true');
+  expect(inNode.logs.filter((line) => line.text.includes('did not finish'))).toEqual([]);
   const signature = traceSignature(inPage.trace);
   expect(signature.length, 'the sandbox sent no traffic').toBeGreaterThan(0);
   expect(signature).toEqual(traceSignature(inNode.trace));
@@ -70,3 +77,50 @@ describe('in-page and real-socket traces agree, for every sandbox', () => {
 describe('in-page and real-socket traces agree, for the harness fixtures', () => {
   it.each(fixtures)('%s', compare);
 });
+
+/** Built pages that carry a diagram recorded at build time (TraceDiagram.astro), found in dist/. */
+const dist = join(root, 'dist');
+const recordedPages = globSync('**/index.html', { cwd: dist })
+  .filter((file) => readFileSync(join(dist, file), 'utf8').includes('data-recorded-sandbox'))
+  .map((file) => file.replace(/index\.html$/, ''))
+  .sort();
+
+describe('a chapter’s recorded diagram and a live Run of its sandbox agree', () => {
+  it('finds the pages with recorded diagrams', () =>
+    expect(recordedPages).toContain('patterns/request-response/'));
+  it.each(recordedPages)('%s', async (path) => {
+    const chapter = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await chapter.goto(pageUrl(path));
+    const figures = await chapter.locator('figure[data-recorded-sandbox]').evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        id: node.getAttribute('data-recorded-sandbox') ?? '',
+        signature: JSON.parse(node.getAttribute('data-strict-signature') ?? '[]') as string[],
+      })),
+    );
+    expect(figures.length, 'diagrams recorded at build time').toBeGreaterThan(0);
+    for (const { id, signature } of figures) {
+      const live = await liveRun(chapter, id);
+      expect(signature.length, `${id}: the build recorded no traffic`).toBeGreaterThan(0);
+      expect(strictSignature(live), id).toEqual(signature);
+    }
+    await chapter.close();
+  });
+});
+
+/** Runs the sandbox `id` of an open chapter page as a reader does, and returns its trace (Export HAR). */
+async function liveRun(chapter: Page, id: string): Promise<TraceEvent[]> {
+  const sandbox = chapter.locator(`bcp-sandbox[data-sandbox="${id}"]`);
+  await sandbox.scrollIntoViewIfNeeded();
+  await sandbox.getByRole('button', { name: 'Run', exact: true }).click();
+  const status = sandbox.locator('[data-status]');
+  await status.filter({ hasText: /Finished|Ended|Stopped/ }).waitFor({ timeout: 60_000 });
+  expect(await status.innerText(), id).toMatch(/^Finished/);
+  const [download] = await Promise.all([
+    chapter.waitForEvent('download'),
+    sandbox.getByRole('button', { name: 'Export HAR' }).click(),
+  ]);
+  const har = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+    log: { _bcpTrace: { events: TraceEvent[] } };
+  };
+  return har.log._bcpTrace.events;
+}

@@ -54,7 +54,10 @@ export type ControlAction =
 export type StopCause =
   /** The reader pressed Stop, ran again, or reset. */
   | 'stop'
-  /** The worker's event loop stopped answering (an endless loop). */
+  /**
+   * The worker's event loop stopped answering: an endless loop, or a heap so full that garbage
+   * collection stalls it (the two cannot be told apart: decisions/0026).
+   */
   | 'silent'
   /** The worker never answered after it was created. */
   | 'no-start'

@@ -212,8 +212,10 @@ describe('a dead runner', () => {
 });
 
 /**
- * Crashes the runner frame's renderer process through the DevTools protocol when the frame has one of
- * its own; otherwise (same process as the page) navigates the frame away, which silences it the same way.
+ * Silences the runner as a crash of its process would: navigates the runner frame away, so its
+ * document, its beats and its workers are gone. (A real crash cannot be confined to the frame here:
+ * in the test browser the sandboxed frame shares the page's renderer process, and `Page.crash` on
+ * its DevTools session takes the docs page down with it.)
  */
 async function killRunner(page: Page): Promise<void> {
   const runner = page.frames().find((frame) => frame.url().includes('/_sandbox/runner-'));

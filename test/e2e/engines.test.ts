@@ -1,13 +1,17 @@
 /**
  * The sandbox in Firefox and WebKit (Chromium has the rest of the suite): every sandbox page runs to
  * completion, and the runtime's promises hold: an endless loop is stopped, forged messages are
- * dropped, nested workers are absent, binary memory is capped.
+ * dropped, nested workers are absent, binary memory is capped; a runner that floods and forges is held
+ * to the page's checks, a site that frames the docs page cannot take over the runner channel, and a
+ * dead runner is noticed and replaced (the same attacks as runner-trust and sandbox-attacks.test.ts).
  */
 import { globSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startAttackerSite } from './attacker-site';
 import { pageUrl } from './helpers';
 import { openFirefox, openWebKit, type EnginePage } from './engines';
+import { expectHeld, HOSTILE_DOCUMENTS, hostileRun, type Seen } from './hostile-runner';
 import { inlineSandbox, startRuntimePage, type RuntimePageServer } from './runtime-page';
 
 const dist = resolve(import.meta.dirname, '../../dist');
@@ -29,21 +33,60 @@ const RUN = `async ({ manifest, files }) => {
   return { end, lines };
 }`;
 
+/** Presses a `<bcp-sandbox>` element's Run and waits for its status line to settle. */
+const PRESS_RUN = `async (sandbox) => {
+  sandbox.querySelector('[data-action="run"]').click();
+  const status = sandbox.querySelector('[data-status]');
+  const deadline = Date.now() + 60000;
+  while (!/Finished|Ended|Stopped|Could not/.test(status.textContent) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // The console draws with the next frame.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return status.textContent;
+}`;
+
 /** On a chapter page: press every sandbox's Run and wait for each status line to settle. */
 const RUN_EVERY_SANDBOX = `async () => {
   // Module scripts may still be running when the driver says the page loaded.
   await customElements.whenDefined('bcp-sandbox');
   const statuses = [];
   for (const sandbox of document.querySelectorAll('bcp-sandbox')) {
-    sandbox.querySelector('[data-action="run"]').click();
-    const status = sandbox.querySelector('[data-status]');
-    const deadline = Date.now() + 60000;
-    while (!/Finished|Ended|Stopped|Could not/.test(status.textContent) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    statuses.push(status.textContent + ' / ' + sandbox.querySelectorAll('[data-console-lines] li').length + ' lines');
+    const status = await (${PRESS_RUN})(sandbox);
+    statuses.push(status + ' / ' + sandbox.querySelectorAll('[data-console-lines] li').length + ' lines');
   }
   return statuses;
+}`;
+
+/** On a chapter page: press one sandbox's Run; its status line and console text. */
+const RUN_ONE_SANDBOX = `async (id) => {
+  await customElements.whenDefined('bcp-sandbox');
+  const sandbox = document.querySelector('bcp-sandbox[data-sandbox="' + id + '"]');
+  const status = await (${PRESS_RUN})(sandbox);
+  return { status, console: sandbox.querySelector('[data-console-lines]').textContent };
+}`;
+
+/**
+ * In the runtime page: a run waits on its host while the runner frame is navigated away (silenced as
+ * a crash would); the page must end the run, and a fresh runner must run the next one.
+ */
+const LOSE_THE_RUNNER = `async ({ manifest, files }) => {
+  const { SandboxRunner } = window.SandboxRuntime;
+  const url = new URL('/runner.html', location.href);
+  const transpiler = await (await fetch('/transpiler.js')).text();
+  const runOnce = (runner, code) => new Promise((done) => runner.run(manifest, code, { latencyMs: 0, params: {} }, {
+    onStarted: () => setTimeout(() => { document.querySelector('iframe[title="Sandbox runner"]').src = 'about:blank'; }, 300),
+    onFinished: (ok) => done('finished ok=' + ok),
+    onKilled: (reason, cause) => done('killed ' + cause),
+  }, { transpiler }));
+  const runner = await SandboxRunner.connect(url);
+  const first = await runOnce(runner, files);
+  const again = await SandboxRunner.connect(url);
+  const second = await new Promise((done) => again.run(manifest, { ...files, 'client.ts': 'export default async function main() {}' }, { latencyMs: 0, params: {} }, {
+    onFinished: (ok) => done('finished ok=' + ok),
+    onKilled: (reason, cause) => done('killed ' + cause),
+  }, { transpiler }));
+  return { first, second, fresh: again !== runner };
 }`;
 
 const SERVER = 'export default { fetch: () => new Response("pong") };';
@@ -57,7 +100,7 @@ describe.each([
   let server: RuntimePageServer;
 
   beforeAll(async () => {
-    server = await startRuntimePage();
+    server = await startRuntimePage(HOSTILE_DOCUMENTS);
     engine = await open();
   });
 
@@ -94,6 +137,50 @@ describe.each([
       'const held = [];\nfor (let i = 0; i < 16; i++) { held.push(new ArrayBuffer(256 * 1024 * 1024)); await new Promise((r) => setTimeout(r, 10)); }',
     );
     expect(memory.end).toBe('killed memory');
+  });
+
+  test('a runner that floods and forges is held to the page’s checks and byte budget', async () => {
+    for (const scenario of ['', '?bytes']) {
+      await engine.goto(server.url);
+      const { source, arg } = hostileRun(scenario);
+      expectHeld(scenario, await engine.evaluate<Seen>(source, arg));
+    }
+  });
+
+  test('a site that frames the docs page cannot take over the runner channel', async () => {
+    const attacker = await startAttackerSite(pageUrl('patterns/request-response/'));
+    try {
+      await engine.goto(attacker.url);
+      await expect
+        .poll(() => engine.evaluate<boolean>('async () => window.docsLoaded === true'), {
+          timeout: 30_000,
+        })
+        .toBe(true);
+      const outcome = await engine.evaluateInChild<{ status: string; console: string }>(
+        RUN_ONE_SANDBOX,
+        'request-response',
+      );
+      expect(outcome.status).toBe('Could not start the sandbox');
+      expect(outcome.console).toMatch(/The sandbox runner did (not start|not load)/);
+      expect(outcome.console).not.toContain('evil.example');
+      const seen = await engine.evaluate<{ stolen: string[]; swaps: number }>(
+        'async () => ({ stolen: window.stolen, swaps: window.swaps })',
+      );
+      expect(seen.swaps).toBeGreaterThan(0);
+      expect(seen.stolen).toEqual([]);
+    } finally {
+      await attacker.close();
+    }
+  });
+
+  test('a dead runner is noticed while a run waits on it, and replaced: the next run works', async () => {
+    await engine.goto(server.url);
+    const waiting = client('await new Promise((resolve) => setTimeout(resolve, 60_000));');
+    expect(await engine.evaluate(LOSE_THE_RUNNER, inlineSandbox(SERVER, waiting))).toEqual({
+      first: 'killed runner-lost',
+      second: 'finished ok=true',
+      fresh: true,
+    });
   });
 
   test.each(sandboxPages)('%s: every sandbox runs to the end', async (path) => {

@@ -14,6 +14,8 @@ export interface EnginePage {
   goto(url: string): Promise<void>;
   /** Runs `async (arg) => result` (given as source) in the page; the result must be JSON. */
   evaluate<T>(fnSource: string, arg?: unknown): Promise<T>;
+  /** The same in the page's first child frame (a framed page, for the tests of a framing site). */
+  evaluateInChild<T>(fnSource: string, arg?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -35,11 +37,17 @@ export async function openFirefox(): Promise<EnginePage> {
     headless: true,
   });
   const page = await browser.newPage();
+  const call = (fnSource: string, arg: unknown) => `(${fnSource})(${JSON.stringify(arg ?? null)})`;
   return {
     name: 'Firefox',
     goto: async (url) => void (await page.goto(url)),
     evaluate: <T>(fnSource: string, arg?: unknown) =>
-      page.evaluate(`(${fnSource})(${JSON.stringify(arg ?? null)})`) as Promise<T>,
+      page.evaluate(call(fnSource, arg)) as Promise<T>,
+    evaluateInChild: <T>(fnSource: string, arg?: unknown) => {
+      const child = page.mainFrame().childFrames()[0];
+      if (!child) throw new Error('The page has no child frame');
+      return child.evaluate(call(fnSource, arg)) as Promise<T>;
+    },
     close: () => browser.close(),
   };
 }
@@ -91,15 +99,24 @@ export async function openWebKit(): Promise<EnginePage> {
   }
   const at = `/session/${session.sessionId}`;
   await webDriver(base, 'POST', `${at}/timeouts`, { script: 110_000, pageLoad: 60_000 });
+  const evaluate = <T>(fnSource: string, arg?: unknown): Promise<T> =>
+    webDriver(base, 'POST', `${at}/execute/async`, {
+      script: `const done = arguments[arguments.length - 1];
+(${fnSource})(arguments[0]).then(done, (error) => done({ evaluateError: String(error) }));`,
+      args: [arg ?? null],
+    });
   return {
     name: 'WebKit',
     goto: async (url) => void (await webDriver(base, 'POST', `${at}/url`, { url })),
-    evaluate: (fnSource, arg) =>
-      webDriver(base, 'POST', `${at}/execute/async`, {
-        script: `const done = arguments[arguments.length - 1];
-(${fnSource})(arguments[0]).then(done, (error) => done({ evaluateError: String(error) }));`,
-        args: [arg ?? null],
-      }),
+    evaluate,
+    evaluateInChild: async <T>(fnSource: string, arg?: unknown) => {
+      await webDriver(base, 'POST', `${at}/frame`, { id: 0 });
+      try {
+        return await evaluate<T>(fnSource, arg);
+      } finally {
+        await webDriver(base, 'POST', `${at}/frame/parent`, {});
+      }
+    },
     close: async () => {
       await webDriver(base, 'DELETE', at).catch(() => undefined);
       driver.kill();

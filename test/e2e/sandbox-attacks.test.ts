@@ -3,9 +3,9 @@
  * is the attack as an attacker would write it, and what the reader must see instead
  * (decisions/0025). Each of these failed before its defence existed.
  */
-import { createServer, type Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startAttackerSite } from './attacker-site';
 import { launchChromium, pageUrl, watchPage, type PageProblems } from './helpers';
 import {
   consoleText,
@@ -106,7 +106,10 @@ describe('reader code against the runtime', () => {
     );
     await pressRun(sandbox);
     expect(await statusMatching(sandbox, /Stopped/, 15_000)).toBe('Stopped by the sandbox');
-    expect(await consoleText(sandbox)).toMatch(/endless loop/);
+    // A heap that fills up goes silent the same way (decisions/0026): the message names both.
+    await expect
+      .poll(() => consoleText(sandbox))
+      .toMatch(/an endless loop, or memory filling up\?/);
   });
 
   test('gets no nested workers to spin outside the watchdog', async () => {
@@ -118,6 +121,7 @@ describe('reader code against the runtime', () => {
         'export default async function main() {',
         '  const scope = self as any;',
         "  console.log('Worker is', typeof scope.Worker, '/ SharedWorker is', typeof scope.SharedWorker);",
+        "  console.log('WebAssembly is', typeof scope.WebAssembly);",
         "  try { new scope.Worker('data:text/javascript,while(true){}'); console.log('nested worker started'); }",
         "  catch { console.log('no nested worker'); }",
         '}',
@@ -127,30 +131,23 @@ describe('reader code against the runtime', () => {
     expect(await statusMatching(sandbox, /Finished|Ended|Stopped/)).toMatch(/^Finished/);
     const text = await consoleText(sandbox);
     expect(text).toContain('Worker is undefined / SharedWorker is undefined');
+    expect(text).toContain('WebAssembly is undefined');
     expect(text).toContain('no nested worker');
   });
 
-  test('holding gigabytes of binary data ends the run with a clear message; the next Run works', async () => {
+  test('holding gigabytes of binary data, however it is allocated, ends the run with a clear message; the next Run works', async () => {
     const { sandbox } = await openChapter();
-    await pasteFile(
-      sandbox,
-      'client.ts',
-      [
-        'export default async function main() {',
-        '  const held: ArrayBuffer[] = [];',
-        '  for (let i = 0; i < 16; i++) {',
-        '    held.push(new ArrayBuffer(256 * 1024 * 1024));',
-        "    console.log('holding', (i + 1) / 4, 'GB');",
-        '    await new Promise((resolve) => setTimeout(resolve, 10));',
-        '  }',
-        '}',
-      ].join('\n'),
-    );
-    await pressRun(sandbox);
-    expect(await statusMatching(sandbox, /Finished|Ended|Stopped/)).toBe('Stopped by the sandbox');
-    const text = await consoleText(sandbox);
-    expect(text).toMatch(/used more than 1 GB of memory/);
-    expect(text).not.toContain('holding 2 GB');
+    for (const [way, allocation] of Object.entries(BINARY_ALLOCATIONS)) {
+      await pasteFile(sandbox, 'client.ts', holding(allocation));
+      await pressRun(sandbox);
+      const status = await statusMatching(sandbox, /Finished|Ended|Stopped/);
+      expect.soft(status, way).toBe('Stopped by the sandbox');
+      // The status changes at once; the console draws with the next frame.
+      await expect
+        .poll(() => consoleText(sandbox), { message: way })
+        .toMatch(/used more than 1 GB of memory/);
+      expect.soft(await consoleText(sandbox), way).not.toContain('holding 2048 MB');
+    }
     await pasteFile(
       sandbox,
       'client.ts',
@@ -160,6 +157,35 @@ describe('reader code against the runtime', () => {
     expect(await statusMatching(sandbox, /Finished|Ended|Stopped/)).toMatch(/^Finished/);
   });
 });
+
+/** Ways reader code can ask for binary memory, and how many MB each asks for at a time. */
+const BINARY_ALLOCATIONS: Record<string, [string, number]> = {
+  'new ArrayBuffer': ['new ArrayBuffer(256 * 1024 * 1024)', 256],
+  // The audit's bypass: the original constructor, taken from an instance.
+  'the constructor of an instance': [
+    'new (new Uint8Array(0).constructor as any)(256 * 1024 * 1024)',
+    256,
+  ],
+  'ArrayBuffer#transfer': ['(new ArrayBuffer(0) as any).transfer(256 * 1024 * 1024)', 256],
+  // Smaller steps: a Response copies its body more than once, and each step must yield within 1.8 s.
+  'a copy read from a Response': [
+    'await new Response(new Uint8Array(64 * 1024 * 1024)).arrayBuffer()',
+    64,
+  ],
+};
+
+/** Keeps what an allocation returns until 2 GB are held, saying how much it holds. */
+const holding = ([allocation, mb]: [string, number]): string =>
+  [
+    'export default async function main() {',
+    '  const held: unknown[] = [];',
+    `  for (let mb = ${mb}; mb <= 2048; mb += ${mb}) {`,
+    `    held.push(${allocation});`,
+    "    console.log('holding', mb, 'MB');",
+    '    await new Promise((resolve) => setTimeout(resolve, 10));',
+    '  }',
+    '}',
+  ].join('\n');
 
 describe('a dead runner', () => {
   test('is noticed while a run waits on it, reported, and replaced: the next Run works', async () => {
@@ -186,63 +212,15 @@ describe('a dead runner', () => {
 });
 
 /**
- * Crashes the runner frame's renderer process through the DevTools protocol when the frame has one of
- * its own; otherwise (same process as the page) navigates the frame away, which silences it the same way.
+ * Silences the runner as a crash of its process would: navigates the runner frame away, so its
+ * document, its beats and its workers are gone. (A real crash cannot be confined to the frame here:
+ * in the test browser the sandboxed frame shares the page's renderer process, and `Page.crash` on
+ * its DevTools session takes the docs page down with it.)
  */
 async function killRunner(page: Page): Promise<void> {
   const runner = page.frames().find((frame) => frame.url().includes('/_sandbox/runner-'));
   if (!runner) throw new Error('no runner frame in the page');
   await runner.evaluate(() => location.replace('about:blank'));
-}
-
-/** A page on another site that frames the docs page and swaps the runner frame for its own document. */
-async function startAttackerSite(
-  docsUrl: string,
-): Promise<{ url: string; close(): Promise<void> }> {
-  let origin = '';
-  const evil = `<!doctype html><title>evil</title><script>
-const report = (what) => top.postMessage({ stolen: String(what).slice(0, 300) }, '*');
-const serve = (port) => {
-  port.onmessage = (event) => {
-    report(JSON.stringify(event.data));
-    const run = event.data && event.data.run;
-    if (event.data && event.data.type === 'run') {
-      port.postMessage({ type: 'started', run });
-      port.postMessage({ type: 'console', run, entries: [{ host: 'sandbox', level: 'error', text: 'Session expired: sign in at evil.example', t: 0 }] });
-    }
-  };
-  port.postMessage({ type: 'ready' });
-};
-// The old handshake: the page posted its port to whatever document the frame held.
-addEventListener('message', (event) => { if (event.ports[0]) { report('port'); serve(event.ports[0]); } });
-// The new one: answer as the runner would, without knowing the secret.
-const channel = new MessageChannel();
-serve(channel.port1);
-parent.postMessage({ type: 'bcp-ready', secret: '0'.repeat(32) }, '*', [channel.port2]);
-</script>`;
-  const attack = () => `<!doctype html><title>attacker</title>
-<iframe src="${docsUrl}" width="1200" height="850"></iframe><script>
-window.stolen = []; window.swaps = 0;
-addEventListener('message', (event) => { if (event.data && event.data.stolen) stolen.push(event.data.stolen); });
-// Whatever frame the docs page creates is replaced with the attacker's document, again and again.
-const docs = frames[0];
-setInterval(() => {
-  if (docs.length > 0) { docs[0].location = '${origin}/evil.html'; swaps += 1; }
-}, 20);
-</script>`;
-  const server: Server = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(request.url === '/evil.html' ? evil : attack());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  // "localhost" is another site than the docs' 127.0.0.1: the framing page is cross-origin.
-  origin = `http://localhost:${port}`;
-  return {
-    url: `${origin}/attack.html`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('a site that frames the docs page', () => {

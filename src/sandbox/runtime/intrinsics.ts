@@ -17,10 +17,12 @@ export const uncurry = Function.prototype.bind.bind(Function.prototype.call) as 
 
 export const {
   apply,
+  construct,
   defineProperty: reflectDefine,
   deleteProperty,
   getOwnPropertyDescriptor,
   getPrototypeOf,
+  ownKeys,
   setPrototypeOf,
 } = Reflect;
 export const { entries: objectEntries, keys: objectKeys, is: objectIs } = Object;
@@ -31,6 +33,7 @@ export const { max: mathMax, round: mathRound } = Math;
 export const OriginalError = Error;
 export const OriginalMap = Map;
 export const OriginalPromise = Promise;
+export const OriginalRangeError = RangeError;
 export const OriginalSet = Set;
 export const OriginalString = String;
 
@@ -68,10 +71,10 @@ export const regexpTest = uncurry(RegExp.prototype.test);
 export const symbolToString = uncurry(Symbol.prototype.toString);
 export const dateToISOString = uncurry(Date.prototype.toISOString);
 export const preventDefault = uncurry(Event.prototype.preventDefault);
-const promiseThen = uncurry(
+export const promiseThen = uncurry(
   Promise.prototype.then as (
     this: Promise<unknown>,
-    onFulfilled: () => void,
+    onFulfilled: (value: unknown) => void,
     onRejected: (reason: unknown) => void,
   ) => Promise<unknown>,
 );

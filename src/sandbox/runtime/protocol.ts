@@ -54,7 +54,10 @@ export type ControlAction =
 export type StopCause =
   /** The reader pressed Stop, ran again, or reset. */
   | 'stop'
-  /** The worker's event loop stopped answering (an endless loop). */
+  /**
+   * The worker's event loop stopped answering: an endless loop, or a heap so full that garbage
+   * collection stalls it (the two cannot be told apart: decisions/0026).
+   */
   | 'silent'
   /** The worker never answered after it was created. */
   | 'no-start'
@@ -209,16 +212,20 @@ function isConsoleEntry(value: unknown): value is ConsoleEntry {
   );
 }
 
-/** The items of a batch that pass `check`, and how many did not; a batch over MAX_BATCH is refused whole. */
+/**
+ * The items of a batch that pass `check`, and `{ malformed }` (how many did not) when any did not; a
+ * batch over MAX_BATCH is refused whole.
+ */
 function sift<T>(
   batch: unknown,
   check: (item: unknown) => item is T,
-): { items: T[]; malformed: number } | undefined {
+): { items: T[]; counted: { malformed?: number } } | undefined {
   if (!Array.isArray(batch)) return undefined;
-  if (batch.length > MAX_BATCH) return { items: [], malformed: batch.length };
+  if (batch.length > MAX_BATCH) return { items: [], counted: { malformed: batch.length } };
   const items: T[] = [];
   for (const item of batch as unknown[]) if (check(item)) items.push(item);
-  return { items, malformed: batch.length - items.length };
+  const malformed = batch.length - items.length;
+  return { items, counted: malformed > 0 ? { malformed } : {} };
 }
 
 /**
@@ -236,13 +243,13 @@ export function parseRunnerMessage(data: unknown): RunnerMessage | undefined {
       return { type: 'started', run };
     case 'console': {
       const sifted = sift(data.entries, isConsoleEntry);
-      return sifted && { type: 'console', run, entries: sifted.items, malformed: sifted.malformed };
+      return sifted && { type: 'console', run, entries: sifted.items, ...sifted.counted };
     }
     case 'dropped':
       return isCount(data.count) ? { type: 'dropped', run, count: data.count } : undefined;
     case 'trace': {
       const sifted = sift(data.events, isTraceEvent);
-      return sifted && { type: 'trace', run, events: sifted.items, malformed: sifted.malformed };
+      return sifted && { type: 'trace', run, events: sifted.items, ...sifted.counted };
     }
     case 'notice':
       return parseNotice(run, data);

@@ -68,7 +68,7 @@ export const LIVENESS_LIMIT_MS = 3000;
 export const STOP_MESSAGES: Record<StopCause, string> = {
   stop: 'Stopped.',
   silent:
-    'Stopped: the code kept the sandbox busy for 1.8 s without a break (an endless loop?). Everything this run started has ended; press Run to start again.',
+    'Stopped: the code kept the sandbox busy for 1.8 s without a break (an endless loop, or memory filling up?). Everything this run started has ended; press Run to start again.',
   'no-start': 'The sandbox did not start within 10 s. Press Run to try again.',
   crash:
     'The sandbox crashed (it may have run out of memory). Everything this run started has ended; press Run to start again.',

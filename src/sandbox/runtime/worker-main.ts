@@ -62,7 +62,8 @@ every(beat, 100);
 installBufferCeiling(() => post({ type: 'over-memory' }));
 
 // In an opaque origin these throw or misbehave on access; reader code gets a clear `undefined`
-// instead. Nested workers are not offered: they would escape the watchdog.
+// instead. Nested workers are not offered: they would escape the watchdog; nor are WebAssembly
+// memories and image buffers, which allocate outside the memory ceiling (decisions/0069).
 for (const name of [
   'indexedDB',
   'caches',
@@ -70,6 +71,9 @@ for (const name of [
   'sessionStorage',
   'Worker',
   'SharedWorker',
+  'WebAssembly',
+  'OffscreenCanvas',
+  'ImageData',
 ]) {
   try {
     Object.defineProperty(self, name, { value: undefined, configurable: true });

@@ -63,7 +63,11 @@ describe('a partitioned topic over real sockets, with the defaults (3 partitions
       );
     // One report for the burst, then one per commit: 12 records, 12 commits.
     expect(reports).toHaveLength(13);
-    expect(reports[0]).toEqual([6, 3, 3]);
+    // The burst leaves 6, 3, 3 when it ends before the group's first fetch; a loaded machine may let
+    // members commit first, but p0, behind the slow member, always has the most left.
+    const [first = []] = reports;
+    expect(first[0]).toBe(Math.max(...first));
+    expect(first[0]).toBeGreaterThan(0);
     // p1 and p2 drain while p0, behind the slow consumer-1, has more than half of its 6 records
     // left (at the fast members' pace it would have 3). Usually it has not moved at all, but a
     // loaded machine may let consumer-1 commit once or twice first.

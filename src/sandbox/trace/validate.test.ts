@@ -72,7 +72,6 @@ describe('events arriving over the frame port', () => {
       type: 'trace',
       run: 1,
       events: valid,
-      malformed: 0,
     });
   });
 

@@ -9,12 +9,17 @@ import { basename, dirname, resolve } from 'node:path';
 /** `import Name from './_….mdx';` lines: the partials a page imports, by component name. */
 const PARTIAL_IMPORT = /^import\s+([A-Z]\w*)\s+from\s+['"](\.\/_[^'"]+\.mdx)['"];?\s*$/gm;
 
+/** Fenced code blocks (``` or ~~~): an example of an import there imports nothing. */
+const CODE_FENCE = /^(```|~~~)[\s\S]*?^\1\s*$/gm;
+
 /** The partials `source` (the text of `file`) imports: component name and absolute path. */
 export function partialsOf(source: string, file: string): { name: string; path: string }[] {
-  return [...source.matchAll(PARTIAL_IMPORT)].map(([, name = '', from = '']) => ({
-    name,
-    path: resolve(dirname(file), from),
-  }));
+  return [...source.replace(CODE_FENCE, '').matchAll(PARTIAL_IMPORT)].map(
+    ([, name = '', from = '']) => ({
+      name,
+      path: resolve(dirname(file), from),
+    }),
+  );
 }
 
 /** `source` (the text of `file`) with every imported partial's text in place of its `<Name />` line. */

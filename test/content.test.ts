@@ -9,6 +9,7 @@ import type { StarlightUserConfig } from '@astrojs/starlight/types';
 import { describe, expect, test, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { SANDBOX_ID, chapterOfSandbox } from '../src/sandbox/runtime/sandbox-id';
+import { isPartial, partialsOf, withPartials } from './chapter-source';
 
 // astro.config.mjs passes its options straight to starlight(): capture them to check the real
 // configuration (sidebar, plugins) rather than its source text.
@@ -54,13 +55,14 @@ const UNFINISHED = /\bTODO\b|\bTBD\b|placeholder|lorem ipsum|coming soon/i;
 interface Page {
   id: string;
   file: string;
+  /** The page's MDX with its partials in place (see chapter-source.ts): what the reader gets. */
   source: string;
   frontmatter: Record<string, unknown>;
   body: string;
 }
 
 function readPage(file: string): Page {
-  const source = readFileSync(file, 'utf8');
+  const source = withPartials(readFileSync(file, 'utf8'), file);
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(source);
   const frontmatter: unknown = match ? parseYaml(match[1] ?? '') : {};
   return {
@@ -76,6 +78,7 @@ function readPage(file: string): Page {
 }
 
 const chapters = globSync('src/content/docs/patterns/*.mdx', { cwd: root })
+  .filter((file) => !isPartial(file))
   .sort()
   .map((file) => readPage(resolve(root, file)));
 const chapterIds = new Set(chapters.map((chapter) => chapter.id));
@@ -260,6 +263,40 @@ describe.each(chapters.map((chapter) => [chapter.id, chapter] as const))(
         );
         expect(svg, `${name} has a non-empty <desc>`).toMatch(/<desc[^>]*>\s*\S[\s\S]*?<\/desc>/);
       }
+    });
+  },
+);
+
+/**
+ * Partials (decisions/0072): `_<page>.<part>.mdx` beside `<page>.mdx`, which imports it and places
+ * it once. A partial holds no heading, because Starlight builds the table of contents, and the link
+ * checker the page's anchors, from the page's own file only.
+ */
+describe.each(globSync('src/content/docs/**/_*.mdx', { cwd: root }).sort())(
+  'partial %s',
+  (file) => {
+    const path = resolve(root, file);
+    const page = /^_([a-z0-9-]+)\.[a-z0-9-]+\.mdx$/.exec(basename(path))?.[1];
+
+    test('is named _<page>.<part>.mdx and placed once by <page>.mdx beside it', () => {
+      expect(page, 'the file name: _<page>.<part>.mdx').toEqual(expect.any(String));
+      const owner = resolve(dirname(path), `${page ?? ''}.mdx`);
+      expect(existsSync(owner), `${page ?? ''}.mdx beside it`).toBe(true);
+      const source = readFileSync(owner, 'utf8');
+      const imports = partialsOf(source, owner).filter((each) => each.path === path);
+      expect(
+        imports.map(({ name }) => name),
+        `${page ?? ''}.mdx imports it once`,
+      ).toHaveLength(1);
+      const tag = new RegExp(`^<${imports[0]?.name ?? ''}\\s*/>\\s*$`, 'gm');
+      expect(source.match(tag) ?? [], `${page ?? ''}.mdx places it once`).toHaveLength(1);
+    });
+
+    test('holds no heading (the page keeps them all)', () => {
+      const headings = withoutCodeFences(readFileSync(path, 'utf8'))
+        .split('\n')
+        .filter((line) => /^#{1,6}\s/.test(line));
+      expect(headings).toEqual([]);
     });
   },
 );

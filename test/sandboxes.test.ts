@@ -12,11 +12,13 @@ import { SANDBOX_ID, chapterOfSandbox } from '../src/sandbox/runtime/sandbox-id.
 import { checkKnob } from '../src/sandbox/ui/knobs.ts';
 import { toHar } from '../src/sandbox/trace/har-export.ts';
 import { harSchemaErrors } from './har-json-schema.ts';
+import { withPartials } from './chapter-source.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Every page of the site with its frontmatter: the page that embeds a sandbox names it there. */
 const docPages = globSync('src/content/docs/**/*.mdx', { cwd: root }).map((file) => {
-  const text = readFileSync(join(root, file), 'utf8');
+  // With its partials in place: a long chapter embeds some sandboxes from them (decisions/0072).
+  const text = withPartials(readFileSync(join(root, file), 'utf8'), join(root, file));
   return { file, text, frontmatter: /^---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1] ?? '' };
 });
 const ids = globSync('sandboxes/*/sandbox.json', { cwd: root })

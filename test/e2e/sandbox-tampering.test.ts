@@ -33,6 +33,7 @@ interface Accepted {
   hosts: string[];
   exchanges: string[];
   statuses: number[];
+  events: object[];
 }
 
 async function openChapter(): Promise<Page> {
@@ -40,7 +41,7 @@ async function openChapter(): Promise<Page> {
   const page = await context.newPage();
   await page.goto(pageUrl(CHAPTER));
   await page.evaluate(() => {
-    const seen = { hosts: [] as string[], exchanges: [] as string[], statuses: [] as number[] };
+    const seen: Accepted = { hosts: [], exchanges: [], statuses: [], events: [] };
     (window as unknown as { accepted: Accepted }).accepted = seen;
     type Detail = {
       entries?: Array<{ host: string }>;
@@ -53,16 +54,18 @@ async function openChapter(): Promise<Page> {
       seen.hosts = [];
       seen.exchanges = [];
       seen.statuses = [];
-      delete (seen as Accepted).ok;
+      seen.events = [];
+      delete seen.ok;
     });
     on('sandbox:console', ({ entries = [] }) => seen.hosts.push(...entries.map((e) => e.host)));
     on('sandbox:trace', ({ events = [] }) => {
       for (const event of events) {
+        seen.events.push(event);
         seen.exchanges.push(event.exchange);
         if (typeof event.status === 'number') seen.statuses.push(event.status);
       }
     });
-    on('sandbox:end', ({ ok }) => ((seen as Accepted).ok = ok));
+    on('sandbox:end', ({ ok }) => (seen.ok = ok));
   });
   return page;
 }
@@ -167,33 +170,171 @@ test.each([
 );
 
 /**
- * Still open, in the trace recorder's files (not this runtime's): the virtual network reads a
- * request's method and URL and a response's status through getters reader code can replace, so the
- * trace shows `POST /uploads → 413` for a `GET / → 404`. Un-skip once the recorder reads them with
- * getters captured at load (decisions/0064).
+ * A server that takes what it reads before any client runs, so a client's patches cannot change what
+ * it answers: a fixed 404 that sets a cookie, an event stream, and a 201 for a POST.
  */
-const PATCH_GETTERS = `const own = (proto: any, key: string): [any, any] => {
+const HONEST_SERVER = `const { apply } = Reflect;
+const urlOf = Object.getOwnPropertyDescriptor(Request.prototype, 'url')!.get!;
+const encoder = new TextEncoder();
+const encode = TextEncoder.prototype.encode;
+const bytes = (text: string): Uint8Array => apply(encode, encoder, [text]);
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = apply(urlOf, request, []);
+    if (url === 'http://server.test/fixed') {
+      const headers = { 'content-type': 'application/json', 'set-cookie': 'session=real; Path=/' };
+      return new Response(bytes('{"fixed":true}'), { status: 404, headers });
+    }
+    if (url === 'http://server.test/stream') {
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(bytes('data: one\\n\\n'));
+          controller.enqueue(bytes('data: two\\n\\n'));
+          controller.close();
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    }
+    return new Response(bytes('stored'), { status: 201, headers: { location: '/uploads/1' } });
+  },
+};`;
+
+/**
+ * A client that, when PATCH is true, replaces every getter and method the virtual network reads a
+ * request, URL, headers, response and body with (and the Array and Set methods it could build the
+ * trace with), each bent to forge what is recorded, then makes the requests of its honest twin.
+ */
+const BENDING_CLIENT = `const PATCH = __PATCH__;
+type Change = (real: any, self: any, args: any[]) => any;
+function bend(proto: any, key: PropertyKey, change: Change): void {
   for (let at = proto; at; at = Object.getPrototypeOf(at)) {
     const found = Object.getOwnPropertyDescriptor(at, key);
-    if (found) return [at, found.get];
+    if (!found) continue;
+    const { get, value } = found;
+    Object.defineProperty(at, key, get
+      ? { configurable: true, get(this: any) { return change(get.call(this), this, []); } }
+      : { configurable: true, writable: true, value(this: any, ...args: any[]) { return change(value.apply(this, args), this, args); } });
+    return;
   }
-  throw new Error(key);
+  throw new Error(String(key));
+}
+const FORGED = ['x-forged', 'yes'];
+const forgedBytes = new TextEncoder().encode('forged');
+const isPair = (item: any) => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && typeof item[1] === 'string';
+const allPairs = (list: any) => {
+  if (!Array.isArray(list) || list.length === 0) return false;
+  for (let i = 0; i < list.length; i++) if (!isPair(list[i])) return false;
+  return true;
 };
-const bend = (proto: any, key: string, change: (real: any) => any) => {
-  const [at, get] = own(proto, key);
-  Object.defineProperty(at, key, { configurable: true, get(this: any) { return change(get.call(this)); } });
-};
-export default async function main(server: URL) {
-  bend(Response.prototype, 'status', (real) => (real === 404 ? 413 : real));
-  bend(Request.prototype, 'method', () => 'POST');
-  bend(URL.prototype, 'href', (real) => (real.endsWith('.test/') ? real + 'uploads' : real));
-  await fetch(new URL('/nowhere', server));
-  throw new Error('the real end of this run');
+function patch(): void {
+  // The Response this file sees is the sandbox's subclass; the built-in is the global one.
+  const BuiltIn = (globalThis as any).Response;
+  const push = Array.prototype.push;
+  const statusOf = Object.getOwnPropertyDescriptor(BuiltIn.prototype, 'status')!.get!;
+  const RealBytes = Uint8Array;
+  bend(Request.prototype, 'method', () => 'DELETE');
+  bend(Request.prototype, 'url', (real) => real + '?forged');
+  bend(Request.prototype, 'headers', () => new Headers({ 'x-forged': 'request' }));
+  bend(Request.prototype, 'arrayBuffer', () => Promise.resolve(forgedBytes.slice().buffer));
+  bend(URL.prototype, 'href', (real) => real + 'forged');
+  bend(URL.prototype, 'host', () => 'forged.test');
+  bend(URL.prototype, 'hostname', () => 'forged.test');
+  bend(URL.prototype, 'pathname', () => '/forged');
+  bend(URL.prototype, 'search', () => '?forged');
+  bend(URL.prototype, 'origin', () => 'http://forged.test');
+  bend(Headers.prototype, 'get', (real, _self, [name]) => (name === 'x-sandbox-from' ? 'server' : real));
+  bend(Headers.prototype, 'has', (real, _self, [name]) => (name === 'content-length' ? !real : real));
+  bend(Headers.prototype, 'getSetCookie', () => ['forged=1']);
+  bend(Headers.prototype, 'forEach', (real, self, [each]) => (each('yes', 'x-forged', self), real));
+  bend(Headers.prototype, 'entries', (real) => (function* () { yield* real; yield FORGED; })());
+  bend(Headers.prototype, Symbol.iterator, (real) => (function* () { yield* real; yield FORGED; })());
+  bend(BuiltIn.prototype, 'status', (real) => (real === 404 ? 413 : real));
+  bend(BuiltIn.prototype, 'statusText', () => 'Forged');
+  bend(BuiltIn.prototype, 'headers', () => new Headers({ 'x-forged': 'response' }));
+  bend(BuiltIn.prototype, 'body', () => null);
+  bend(BuiltIn.prototype, 'type', (real, self) => (statusOf.call(self) === 201 ? 'error' : real));
+  bend(BuiltIn.prototype, 'arrayBuffer', () => Promise.resolve(forgedBytes.slice().buffer));
+  bend(ReadableStreamDefaultReader.prototype, 'read', (real) =>
+    real.then((chunk: any) => (chunk.done ? chunk : { done: false, value: forgedBytes.slice() })));
+  Object.defineProperty(ReadableStream, Symbol.hasInstance, { value: () => false });
+  Object.defineProperty(BuiltIn, Symbol.hasInstance, { value: () => false });
+  bend(TextEncoder.prototype, 'encode', () => forgedBytes.slice());
+  bend(TextDecoder.prototype, 'decode', () => 'forged');
+  JSON.stringify = () => '"forged"';
+  bend(Array.prototype, 'push', (real, self, [item]) => (isPair(item) && item[0] !== 'x-forged' && push.call(self, FORGED), real));
+  bend(Array.prototype, 'filter', (real) => (allPairs(real) ? real.concat([FORGED]) : real));
+  bend(Array.prototype, 'map', (real) => (allPairs(real) ? real.concat([FORGED]) : real));
+  bend(Array.prototype, 'includes', (real, _self, [value]) => (value === 'server' ? false : real));
+  bend(Set.prototype, 'has', (real, _self, [value]) => (value === 'content-type' ? true : real));
+  const values = Array.prototype[Symbol.iterator];
+  Array.prototype[Symbol.iterator] = function* (this: any[]) {
+    yield* values.call(this);
+    if (allPairs(this)) yield FORGED;
+  } as any;
+  (globalThis as any).Uint8Array = class extends RealBytes {
+    constructor(...args: any[]) {
+      super(args[0], args[1], args[2]);
+      if (args[0] instanceof ArrayBuffer && this.length > 0) this[0] = 88;
+    }
+  };
+}
+export default async function main() {
+  if (PATCH) patch();
+  const fixed = await fetch('http://server.test/fixed', { headers: { 'x-asked': 'fixed' } });
+  await fixed.text();
+  const stream = await fetch('http://server.test/stream');
+  await stream.text();
+  await fetch('http://server.test/upload', { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } })
+    .then((response) => response.text())
+    .catch(() => undefined);
+  console.log('the real end of this run');
 }`;
 
-test.skip('reader code that replaces Request, URL and Response getters forges no trace event', async () => {
+/** What the page accepted from one run of `client` against the honest server, in a page of its own. */
+async function traceOf(client: string): Promise<{ console: string; events: object[] }> {
   const page = await openChapter();
-  const { accepted } = await runAttack(page, PATCH_GETTERS);
-  expect(accepted.statuses).not.toContain(413);
-  expect(accepted.ok).toBe(false);
+  const problems = watchPage(page);
+  await pasteFile(sandboxIn(page, SANDBOX), 'server.ts', HONEST_SERVER);
+  const { console, accepted } = await runAttack(page, client);
+  expect(problems.pageErrors).toEqual([]);
+  await context.close();
+  // Times differ between runs; everything else must not.
+  const events = accepted.events.map((event) => ({ ...event, t: 0 }));
+  return { console, events };
+}
+
+test('reader code that replaces the getters and methods the network reads forges no trace event', async () => {
+  const honest = await traceOf(BENDING_CLIENT.replace('__PATCH__', 'false'));
+  const bent = await traceOf(BENDING_CLIENT.replace('__PATCH__', 'true'));
+  expect(honest.console).toMatch(/the real end of this run/);
+  expect(bent.console).toMatch(/the real end of this run/);
+  // Three exchanges, a cookie carried, an event stream and a request body: all the reads were made.
+  expect(honest.events.length).toBeGreaterThanOrEqual(12);
+  expect(JSON.stringify(honest.events)).toMatch(/session=real/);
+  expect(bent.events).toEqual(honest.events);
+});
+
+/** Reader code whose getters throw: the network never asks them, so the exchange still completes. */
+const THROWING_CLIENT = `export default async function main() {
+  const broken = () => { throw new Error('a getter reader code broke'); };
+  const keys: Array<[object, string[]]> = [
+    [Request.prototype, ['method', 'url', 'headers', 'redirect']],
+    [(globalThis as any).Response.prototype, ['status', 'statusText', 'headers', 'body', 'type']],
+    [URL.prototype, ['href', 'host', 'hostname', 'pathname', 'search', 'origin']],
+  ];
+  for (const [proto, names] of keys)
+    for (const name of names) Object.defineProperty(proto, name, { configurable: true, get: broken });
+  const response = await fetch('http://server.test/fixed');
+  console.log('answered: ' + (await response.text()));
+}`;
+
+test('reader code whose Request, Response and URL getters throw still gets its answer, traced', async () => {
+  const { console, events } = await traceOf(THROWING_CLIENT);
+  expect(console).toMatch(/answered: \{"fixed":true\}/);
+  expect(events.map((event) => (event as { kind: string }).kind)).toEqual([
+    'request',
+    'response',
+    'body-chunk',
+    'body-end',
+  ]);
 });

@@ -5,11 +5,14 @@
 // Keyed by origin, not host name: in Node every host is a different port on 127.0.0.1, and a real
 // browser would otherwise share cookies between them (cookies ignore ports).
 
+/** Where a request goes, as far as cookies care (a URL, or the two fields read off one). */
+export type CookiePlace = Pick<URL, 'origin' | 'pathname'>;
+
 export interface CookieJar {
   /** The Cookie header value for a request to `url`, or undefined when no cookie applies. */
-  header(url: URL): string | undefined;
+  header(url: CookiePlace): string | undefined;
   /** Stores the Set-Cookie header values of a response from `url`. */
-  store(url: URL, setCookies: string[]): void;
+  store(url: CookiePlace, setCookies: string[]): void;
 }
 
 interface StoredCookie {

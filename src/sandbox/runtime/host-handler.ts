@@ -5,6 +5,7 @@
  */
 import type { SandboxEnv, SandboxHostModule } from '../contract/sandbox';
 import type { Route, TraceRecorder } from '../trace/recorder';
+import { OriginalTypeError, isResponse } from './intrinsics';
 
 export interface HostCall {
   /** The host's module as it is now (a restart swaps it). */
@@ -36,20 +37,29 @@ export async function callHost(
       );
     }
     const response: unknown = await call.module.fetch(request, call.env);
-    if (!(response instanceof Response)) {
-      throw new TypeError(
+    if (!isResponse(response)) {
+      throw new OriginalTypeError(
         `${host}'s fetch() must return a Response, but it returned ${typeof response}`,
       );
     }
     return response;
   } catch (error) {
     call.reportError(error);
-    const message = `${host} threw: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `${host} threw: ${errorText(error)}`;
     call.recorder.error(back, message);
     // Built like a host's own answer, so its fixed body goes out with a Content-Length.
     return new call.Response('Internal Server Error', {
       status: 500,
       headers: { 'content-type': 'text/plain' },
     });
+  }
+}
+
+/** An error's message, whatever reader code threw (its getters and `toString` may throw too). */
+export function errorText(error: unknown): string {
+  try {
+    return `${error instanceof Error ? error.message : String(error)}`;
+  } catch {
+    return 'an error that could not be read';
   }
 }

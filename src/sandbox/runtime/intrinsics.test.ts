@@ -1,6 +1,7 @@
 // The worker runtime's captured built-ins against reader code that patches the shared ones.
 import { afterEach, describe, expect, it } from 'vitest';
 import { append, safeList, settle, takeFront } from './intrinsics';
+import { toBytes } from './virtual-socket';
 
 const restores: Array<() => void> = [];
 
@@ -96,4 +97,23 @@ describe('safe lists: where the runtime queues what it posts', () => {
     expect(list[0]).toBe('second');
     expect(list.length).toBe(1);
   });
+});
+
+it('toBytes: reads the bytes a WebSocket message holds though instanceof and the view getters lie', () => {
+  const buffer = new Uint8Array([9, 1, 2, 3, 9]).buffer;
+  const typed = new Uint8Array(buffer, 1, 3);
+  const view = new DataView(buffer, 1, 3);
+  const TypedArray = Object.getPrototypeOf(Uint8Array) as object;
+  const typedProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+  for (const target of [Uint8Array, ArrayBuffer, TypedArray])
+    patch(target, Symbol.hasInstance, { value: () => false });
+  for (const proto of [typedProto, DataView.prototype]) {
+    patch(proto, 'byteOffset', { get: () => 0 });
+    patch(proto, 'byteLength', { get: () => 5 });
+  }
+  patch(ArrayBuffer.prototype, 'byteLength', { get: () => 1 });
+  expect([...toBytes(typed)]).toEqual([1, 2, 3]);
+  expect([...toBytes(view)]).toEqual([1, 2, 3]);
+  expect([...toBytes(buffer)]).toEqual([9, 1, 2, 3, 9]);
+  expect([...toBytes('text')]).toEqual([]);
 });

@@ -6,6 +6,8 @@
  * with no prototype, and never iterates with `for…of` or spreads an array after reader code ran.
  */
 
+import { getter } from '../trace/intrinsics';
+
 /** `method` as a plain function taking its `this` first, immune to later patches of its prototype. */
 export const uncurry = Function.prototype.bind.bind(Function.prototype.call) as <
   This,
@@ -168,4 +170,110 @@ export function settle(
   const wrapped = new OriginalPromise((resolve) => resolve(value));
   reflectDefine(wrapped, 'constructor', plainValue(undefined));
   promiseThen(wrapped, fulfilled, rejected);
+}
+
+/*
+ * What the virtual network reads off the requests, responses, URLs, headers, streams and messages
+ * the code it carries hands it (decisions/0071): the engine's own getters and methods, which answer
+ * with what the object really holds and throw for an object of another kind, never a getter or
+ * method reader code put on a prototype.
+ */
+export const OriginalHeaders = Headers;
+export const OriginalRequest = Request;
+export const OriginalResponse = Response;
+export const OriginalTypeError = TypeError;
+export const OriginalUint8Array = Uint8Array;
+export const OriginalURL = URL;
+export const OriginalWeakMap = WeakMap;
+export const { isView } = ArrayBuffer;
+export const { parse: jsonParse } = JSON;
+const { prototype: request } = Request;
+const { prototype: response } = Response;
+const { prototype: headers } = Headers;
+export const requestMethod = getter<string>(request, 'method');
+export const requestUrl = getter<string>(request, 'url');
+export const requestHeaders = getter<Headers>(request, 'headers');
+export const requestSignal = getter<AbortSignal>(request, 'signal');
+export const requestRedirect = getter<RequestRedirect>(request, 'redirect');
+export const requestBytes = uncurry(request.arrayBuffer);
+export const responseStatus = getter<number>(response, 'status');
+export const responseStatusText = getter<string>(response, 'statusText');
+export const responseHeaders = getter<Headers>(response, 'headers');
+export const responseBody = getter<ReadableStream<Uint8Array> | null>(response, 'body');
+export const responseType = getter<ResponseType>(response, 'type');
+export const responseBytes = uncurry(response.arrayBuffer);
+export const headersGet = uncurry(headers.get);
+export const headersHas = uncurry(headers.has);
+export const headersSet = uncurry(headers.set);
+export const headersAppend = uncurry(headers.append);
+export const getSetCookie = uncurry(headers.getSetCookie);
+export const urlHref = getter<string>(URL.prototype, 'href');
+export const urlHost = getter<string>(URL.prototype, 'host');
+export const urlHostname = getter<string>(URL.prototype, 'hostname');
+export const urlOrigin = getter<string>(URL.prototype, 'origin');
+export const urlPathname = getter<string>(URL.prototype, 'pathname');
+export const streamLocked = getter<boolean>(ReadableStream.prototype, 'locked');
+export const streamReader = uncurry(
+  ReadableStream.prototype.getReader as (
+    this: ReadableStream<Uint8Array>,
+  ) => ReadableStreamDefaultReader<Uint8Array>,
+);
+export const readChunk = uncurry(
+  ReadableStreamDefaultReader.prototype.read as (
+    this: ReadableStreamDefaultReader<Uint8Array>,
+  ) => Promise<ReadableStreamReadResult<Uint8Array>>,
+);
+export const cancelReader = uncurry(ReadableStreamDefaultReader.prototype.cancel);
+export const streamCancel = uncurry(ReadableStream.prototype.cancel);
+export const listen = uncurry(
+  EventTarget.prototype.addEventListener as (
+    this: EventTarget,
+    type: string,
+    listener: () => void,
+  ) => void,
+);
+export const bufferLength = getter<number>(ArrayBuffer.prototype, 'byteLength');
+export const dataViewBuffer = getter<ArrayBufferLike>(DataView.prototype, 'buffer');
+export const dataViewOffset = getter<number>(DataView.prototype, 'byteOffset');
+export const dataViewLength = getter<number>(DataView.prototype, 'byteLength');
+export const arrayIncludes = uncurry(
+  Array.prototype.includes as (this: readonly unknown[], value: unknown) => boolean,
+);
+export const mapDelete = uncurry(
+  Map.prototype.delete as (this: Map<unknown, unknown>, key: unknown) => boolean,
+);
+export const setDelete = uncurry(
+  Set.prototype.delete as (this: Set<unknown>, value: unknown) => boolean,
+);
+export const weakGet = uncurry(
+  WeakMap.prototype.get as (this: WeakMap<object, unknown>, key: object) => unknown,
+) as <K extends object, V>(map: WeakMap<K, V>, key: K) => V | undefined;
+export const weakSet = uncurry(
+  WeakMap.prototype.set as (this: WeakMap<object, unknown>, key: object, value: unknown) => unknown,
+) as <K extends object, V>(map: WeakMap<K, V>, key: K, value: V) => void;
+
+/** A test of an object's kind by the engine's own getter, which refuses other kinds (no `instanceof`). */
+const kindTest =
+  <T>(read: (value: unknown) => unknown) =>
+  (value: unknown): value is T => {
+    try {
+      read(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+export const isStream = kindTest<ReadableStream<Uint8Array>>(streamLocked);
+export const isResponse = kindTest<Response>(responseStatus);
+
+/**
+ * Gives `target` own copies of `values` (read with the getters above): code that reads them later,
+ * such as the interceptors', then never calls a getter reader code replaced, which could lie or throw.
+ */
+export function pin(target: object, values: Record<string, unknown>): void {
+  const names = objectKeys(values);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    reflectDefine(target, name, plainValue(values[name]));
+  }
 }

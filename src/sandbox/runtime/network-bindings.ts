@@ -6,10 +6,38 @@
  */
 import { EventSource as FetchEventSource } from 'eventsource';
 import type { HeaderList } from '../trace/events';
-import { append, apply } from '../trace/intrinsics';
+import { append, apply, byteLength, jsonStringify } from '../trace/intrinsics';
+import {
+  OriginalHeaders,
+  OriginalRequest,
+  OriginalResponse,
+  OriginalWeakMap,
+  getSetCookie,
+  headersAppend,
+  headersGet,
+  headersHas,
+  headersSet,
+  isStream,
+  jsonParse,
+  requestHeaders,
+  responseBody,
+  responseHeaders,
+  responseStatus,
+  responseStatusText,
+  setHas,
+  urlHost,
+  weakGet,
+  weakSet,
+} from './intrinsics';
 
 /** Headers.prototype.forEach as the worker started, before reader code could replace it. */
 const forEachHeader = Headers.prototype.forEach;
+/** The headers of responses passed on to a host's code, Set-Cookie lines and all (withSetCookies). */
+const carried = new OriginalWeakMap<Response, Headers>();
+
+/** The headers `response` carries, read with the engine's getter (or kept when it was passed on). */
+export const headersOf = (response: Response): Headers =>
+  weakGet(carried, response) ?? responseHeaders(response);
 
 /**
  * A Headers object's name/value pairs, as iterating it gives them (lower-case names, Set-Cookie
@@ -54,15 +82,16 @@ export function sandboxResponseClass(made: WeakMap<Response, MadeResponse>): typ
   class SandboxResponse extends Response {
     constructor(body?: BodyInit | null, init?: ResponseInit) {
       super(body, init);
-      made.set(this, {
-        setCookies: new Headers(init?.headers).getSetCookie(),
-        streaming: body instanceof ReadableStream,
+      weakSet(made, this, {
+        setCookies: getSetCookie(new OriginalHeaders(init?.headers)),
+        streaming: isStream(body),
       });
     }
     static override json(data: unknown, init?: ResponseInit): Response {
-      const headers = new Headers(init?.headers);
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-      return new SandboxResponse(JSON.stringify(data), { ...init, headers });
+      const headers = new OriginalHeaders(init?.headers);
+      if (!headersHas(headers, 'content-type'))
+        headersSet(headers, 'content-type', 'application/json');
+      return new SandboxResponse(jsonStringify(data), { ...init, headers });
     }
     static override redirect(url: string | URL, status = 302): Response {
       return new SandboxResponse(null, { status, headers: { location: String(url) } });
@@ -90,12 +119,12 @@ export function networkBindings(options: {
           'cookie',
         )
       : null;
-    const request = new Request(input, init);
-    request.headers.set(FROM_HEADER, from);
-    if (cookie) request.headers.set(COOKIE_HEADER, cookie);
+    const request = new OriginalRequest(input, init);
+    headersSet(requestHeaders(request), FROM_HEADER, from);
+    if (cookie) headersSet(requestHeaders(request), COOKIE_HEADER, cookie);
     const response = await globalThis.fetch(request);
-    const carried = response.headers.get(SET_COOKIE_HEADER);
-    return isHost && carried ? withSetCookies(response, JSON.parse(carried) as string[]) : response;
+    const lines = headersGet(headersOf(response), SET_COOKIE_HEADER);
+    return isHost && lines ? withSetCookies(response, jsonParse(lines) as string[]) : response;
   }) as typeof fetch;
   const BaseSocket = globalThis.WebSocket;
   class SandboxWebSocket extends BaseSocket {
@@ -119,7 +148,7 @@ export function networkBindings(options: {
 
 /** The Cookie header a host's code set on a request, carried past the Request constructor. */
 export function carriedCookie(request: Request): string | null {
-  return request.headers.get(COOKIE_HEADER);
+  return headersGet(requestHeaders(request), COOKIE_HEADER);
 }
 
 /**
@@ -127,32 +156,39 @@ export function carriedCookie(request: Request): string | null {
  * first, the code's own headers without the internal carriers, then Cookie and Content-Length.
  */
 export function wireRequestHeaders(
-  incoming: Request,
+  code: Headers,
   url: URL,
   cookie: string | null | undefined,
   body: Uint8Array | null,
 ): Headers {
-  const headers = new Headers();
-  headers.set('host', url.host);
-  for (const [name, value] of incoming.headers)
-    if (!INTERNAL_HEADERS.has(name)) headers.append(name, value);
-  if (cookie) headers.set('cookie', cookie);
-  if (body) headers.set('content-length', String(body.byteLength));
+  const headers = new OriginalHeaders();
+  headersSet(headers, 'host', urlHost(url));
+  copyHeaders(code, headers, (name) => !setHas(INTERNAL_HEADERS, name));
+  if (cookie) headersSet(headers, 'cookie', cookie);
+  if (body) headersSet(headers, 'content-length', `${byteLength(body)}`);
   return headers;
+}
+
+/** Appends to `to` each header of `from` that `keep` accepts, read and written with captured built-ins. */
+export function copyHeaders(from: Headers, to: Headers, keep: (name: string) => boolean): void {
+  const pairs = headerPairs(from);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i];
+    if (pair && keep(pair[0])) headersAppend(to, pair[0], pair[1]);
+  }
 }
 
 /** A fetched Response whose headers show its Set-Cookie lines, as server-side fetch does. */
 function withSetCookies(response: Response, lines: string[]): Response {
-  const headers = new Headers();
-  for (const [name, value] of response.headers) {
-    if (name !== SET_COOKIE_HEADER) headers.append(name, value);
-  }
-  for (const line of lines) headers.append('set-cookie', line);
-  const copy = new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
+  const headers = new OriginalHeaders();
+  copyHeaders(headersOf(response), headers, (name) => name !== SET_COOKIE_HEADER);
+  for (let i = 0; i < lines.length; i++) headersAppend(headers, 'set-cookie', `${lines[i]}`);
+  const copy = new OriginalResponse(responseBody(response), {
+    status: responseStatus(response),
+    statusText: responseStatusText(response),
   });
   // Response construction drops Set-Cookie; a free-standing Headers object keeps it.
+  weakSet(carried, copy, headers);
   Object.defineProperties(copy, {
     headers: { value: headers },
     url: { value: response.url },

@@ -1,13 +1,13 @@
 import { FetchInterceptor } from '@mswjs/interceptors/fetch';
 import { WebSocketInterceptor } from '@mswjs/interceptors/WebSocket';
-import { createCookieJar, type CookieJar } from '../http/cookie-jar';
+import { createCookieJar, type CookieJar, type CookiePlace } from '../http/cookie-jar';
 import { handshakeHeaders } from '../http/websocket-handshake';
 import { clientOrigin } from '../contract/sandbox';
 import { createTraceRecorder, type Route, type TraceRecorder } from '../trace/recorder';
 import type { VirtualNetworkOptions } from './network-types';
 import { connectVirtualSocket, type InterceptedSocket } from './virtual-socket';
 import { answer, type AnswerContext } from './virtual-response';
-import { callHost } from './host-handler';
+import { callHost, errorText } from './host-handler';
 import { ConnectionPool } from './connection-pool';
 import {
   FROM_HEADER,
@@ -19,6 +19,44 @@ import {
   type NetworkBindings,
   wireRequestHeaders,
 } from './network-bindings';
+import {
+  OriginalRequest,
+  OriginalTypeError,
+  OriginalUint8Array,
+  OriginalURL,
+  arrayIncludes,
+  headersGet,
+  listen,
+  mapDelete,
+  mapGet,
+  mapSet,
+  pin,
+  regexpExec,
+  reflectDefine,
+  requestBytes,
+  requestHeaders,
+  requestMethod,
+  requestRedirect,
+  requestSignal,
+  requestUrl,
+  responseBody,
+  responseType,
+  setAdd,
+  setDelete,
+  setForEach,
+  setHas,
+  streamCancel,
+  stringSlice,
+  urlHostname,
+  urlHref,
+  urlOrigin,
+  urlPathname,
+  weakGet,
+} from './intrinsics';
+
+type Controller = { respondWith(response: Response): void; errorWith(reason?: unknown): void };
+/** How far one exchange got, so a failure can end it in the trace. */
+type Progress = { from: string; back?: Route };
 
 export type { NetworkBindings } from './network-bindings';
 
@@ -94,22 +132,22 @@ export class VirtualNetwork {
 
   /** Networking globals for code running as `from`: requests it makes are traced as sent by it. */
   bindings(from: string): NetworkBindings {
-    const isHost = this.options.hosts.includes(from);
+    const isHost = arrayIncludes(this.options.hosts, from);
     return networkBindings({ from, isHost, socketOrigin: this.socketOrigin, made: this.made });
   }
 
   /** Cuts every open stream and socket of `host` (server or client side), as a network failure would. */
   dropConnections(host: string, reason = 'connection dropped'): void {
-    const cutters = this.open.get(host);
+    const cutters = mapGet(this.open, host);
     if (!cutters) return;
-    this.open.delete(host);
-    for (const cut of cutters) cut(reason);
+    mapDelete(this.open, host);
+    setForEach(cutters, (cut) => (cut as (reason: string) => void)(reason));
   }
 
   private hostOf(url: URL): string | undefined {
-    const match = /^([a-z][a-z0-9-]*)\.test$/.exec(url.hostname);
+    const match = regexpExec(/^([a-z][a-z0-9-]*)\.test$/, urlHostname(url));
     const name = match?.[1];
-    return name && this.options.hosts.includes(name) ? name : undefined;
+    return name && arrayIncludes(this.options.hosts, name) ? name : undefined;
   }
 
   private describeHosts(): string {
@@ -117,14 +155,19 @@ export class VirtualNetwork {
   }
 
   /** Registers a way to cut an open stream or socket under both of its ends. */
-  private trackOpen(ends: string[], cut: (reason: string) => void): () => void {
-    const sets = ends.map((end) => {
-      let set = this.open.get(end);
-      if (!set) this.open.set(end, (set = new Set()));
-      set.add(cut);
+  private trackOpen(one: string, other: string, cut: (reason: string) => void): () => void {
+    const at = (end: string): Set<(reason: string) => void> => {
+      let set = mapGet(this.open, end);
+      if (!set) mapSet(this.open, end, (set = new Set()));
+      setAdd(set, cut);
       return set;
-    });
-    return () => sets.forEach((set) => set.delete(cut));
+    };
+    const first = at(one);
+    const second = at(other);
+    return () => {
+      setDelete(first, cut);
+      setDelete(second, cut);
+    };
   }
 
   private delay(): Promise<void> {
@@ -132,15 +175,44 @@ export class VirtualNetwork {
     return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
   }
 
-  private async handleRequest(
+  /**
+   * Carries one request; when what it reads fails (reader code handed over something that is no
+   * Request or Response, or replaced a built-in the network relies on), the exchange ends with an
+   * error in the trace and the caller's fetch fails, rather than hanging or failing unexplained.
+   */
+  private async handleRequest(incoming: Request, controller: Controller): Promise<void> {
+    const progress: Progress = { from: 'client' };
+    try {
+      await this.carry(incoming, controller, progress);
+    } catch (error) {
+      const reason = `the sandbox network could not carry this request: ${errorText(error)}`;
+      this.options.log(progress.from, 'error', reason);
+      const { back } = progress;
+      if (back) this.endExchange(back.exchange, () => this.recorder.error(back, reason));
+      try {
+        controller.errorWith(new OriginalTypeError(`network error: ${reason}`));
+      } catch {
+        // The caller was already answered.
+      }
+    }
+  }
+
+  private async carry(
     incoming: Request,
-    controller: { respondWith(response: Response): void; errorWith(reason?: unknown): void },
+    controller: Controller,
+    progress: Progress,
   ): Promise<void> {
-    const from = incoming.headers.get(FROM_HEADER) ?? 'client';
-    const url = new URL(incoming.url);
+    // Everything the trace records is read with the engine's own getters (decisions/0071).
+    const code = requestHeaders(incoming);
+    const from = (progress.from = headersGet(code, FROM_HEADER) ?? 'client');
+    const url = new OriginalURL(requestUrl(incoming));
+    const method = requestMethod(incoming);
+    const href = urlHref(url);
+    // The interceptors read these too (even to word an error): a replaced getter is never asked.
+    pin(incoming, { method, url: href, redirect: requestRedirect(incoming) });
     const to = this.hostOf(url);
     if (!to) {
-      const message = `${incoming.method} ${url.href} was blocked: this sandbox reaches only ${this.describeHosts()}`;
+      const message = `${method} ${href} was blocked: this sandbox reaches only ${this.describeHosts()}`;
       this.options.log(from, 'error', message);
       controller.errorWith(new TypeError(`Failed to fetch: ${message}`));
       return;
@@ -148,30 +220,30 @@ export class VirtualNetwork {
     // Like a browser's HTTP/1.1 pool: past the limit, a request waits before it goes on the wire.
     const release = await this.pool.acquire(`${from}→${to}`);
     const exchange = this.recorder.nextExchange('http');
-    this.releases.set(exchange, release);
+    mapSet(this.releases, exchange, release);
     const route = { exchange, from, to };
-    const back = { exchange, from: to, to: from };
-    const hasBody = incoming.method !== 'GET' && incoming.method !== 'HEAD';
-    const body = hasBody ? new Uint8Array(await incoming.arrayBuffer()) : null;
+    const back = (progress.back = { exchange, from: to, to: from });
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const body = hasBody ? new OriginalUint8Array(await requestBytes(incoming)) : null;
 
-    const isClient = this.options.clients.includes(from);
+    const isClient = arrayIncludes(this.options.clients, from);
     // A client's cookies come from its jar (a browser's); a host's are what its code set.
-    const cookie = isClient ? this.jarOf(from).header(url) : carriedCookie(incoming);
-    const headers = wireRequestHeaders(incoming, url, cookie, body);
-    const { method } = incoming;
-    this.recorder.request(route, { method, url: url.href, headers: headerPairs(headers), body });
-
-    const aborted = new AbortController();
-    incoming.signal.addEventListener('abort', () => {
-      aborted.abort(incoming.signal.reason);
-      this.endExchange(exchange, () => this.recorder.abort(route));
-      this.cancels.get(exchange)?.();
+    const place = placeOf(url);
+    const cookie = isClient ? this.jarOf(from).header(place) : carriedCookie(incoming);
+    const headers = wireRequestHeaders(code, url, cookie, body);
+    this.recorder.request(route, {
+      method,
+      url: href,
+      headers: headerPairs(headers),
+      body,
     });
+
+    const aborted = this.followAbort(incoming, route);
 
     // Until its answer starts, the exchange is an open connection: a dropped connection fails it,
     // and a host that has not received it yet never does.
     let cut = false;
-    const untrack = this.trackOpen([from, to], (reason) => {
+    const untrack = this.trackOpen(from, to, (reason) => {
       cut = true;
       this.endExchange(exchange, () => this.recorder.error(back, reason));
       aborted.abort(new Error(reason));
@@ -179,9 +251,14 @@ export class VirtualNetwork {
     });
     await this.delay();
     if (cut) return;
-    const request = new Request(url, { method, body, signal: aborted.signal, redirect: 'manual' });
+    const request = new OriginalRequest(url, {
+      method,
+      body,
+      signal: aborted.signal,
+      redirect: 'manual',
+    });
     // Constructed requests drop forbidden headers (Cookie, Host…); a server must see them all.
-    Object.defineProperty(request, 'headers', { value: headers });
+    reflectDefine(request, 'headers', { value: headers });
 
     const response = await callHost(to, request, back, {
       module: this.options.getHost(to),
@@ -192,21 +269,34 @@ export class VirtualNetwork {
     });
     untrack();
     // The caller gave up while the host worked: like a real socket, nothing reaches it any more.
-    if (this.ended.has(exchange)) {
-      await response.body?.cancel().catch(() => undefined);
+    if (setHas(this.ended, exchange)) {
+      const rest = responseBody(response);
+      if (rest) await streamCancel(rest).catch(() => undefined);
       return;
     }
     // Response.error() is how a host drops the connection: no answer, the caller's fetch fails.
-    if (response.type === 'error') {
+    if (responseType(response) === 'error') {
       const reason = `${to} dropped the connection`;
       this.endExchange(exchange, () => this.recorder.error(back, reason));
       controller.errorWith(new TypeError(`network error: ${reason}`));
       return;
     }
     const jar = isClient ? this.jarOf(from) : undefined;
-    await answer({ back, url, jar }, response, this.answerContext(back), (answered) =>
+    await answer({ back, url: place, jar }, response, this.answerContext(back), (answered) =>
       controller.respondWith(answered),
     );
+  }
+
+  /** An abort of the caller's request ends the exchange and aborts what the host was given. */
+  private followAbort(incoming: Request, route: Route): AbortController {
+    const aborted = new AbortController();
+    const signal = requestSignal(incoming);
+    listen(signal, 'abort', () => {
+      aborted.abort(signal.reason);
+      this.endExchange(route.exchange, () => this.recorder.abort(route));
+      mapGet(this.cancels, route.exchange)?.();
+    });
+    return aborted;
   }
 
   /** What answering an exchange needs from this network; `back` runs from the host to the asker. */
@@ -220,29 +310,29 @@ export class VirtualNetwork {
       stream: {
         reportError: (error) => this.options.reportError(host, error),
         latencyMs: () => this.latencyMs,
-        trackOpen: (cut) => this.trackOpen([host, asker], cut),
+        trackOpen: (cut) => this.trackOpen(host, asker, cut),
         onClientAbort: (stop) =>
-          stop ? this.cancels.set(exchange, stop) : this.cancels.delete(exchange),
+          stop ? mapSet(this.cancels, exchange, stop) : mapDelete(this.cancels, exchange),
       },
     };
   }
 
   /** Ends an exchange once: its connection slot is freed and `trace` records its last event. */
   private endExchange(exchange: string, trace: () => void): void {
-    if (this.ended.has(exchange)) return;
-    this.ended.add(exchange);
-    this.releases.get(exchange)?.();
-    this.releases.delete(exchange);
+    if (setHas(this.ended, exchange)) return;
+    setAdd(this.ended, exchange);
+    mapGet(this.releases, exchange)?.();
+    mapDelete(this.releases, exchange);
     trace();
   }
 
   private handleSocket(client: InterceptedSocket, protocols?: string | string[]): void {
-    const from = this.socketOrigin.get(client.socket) ?? 'client';
-    const url = new URL(client.url);
+    const from = weakGet(this.socketOrigin, client.socket) ?? 'client';
+    const url = new OriginalURL(client.url);
     const to = this.hostOf(url);
     if (!to) {
       throw new Error(
-        `WebSocket to ${url.href} was blocked: this sandbox reaches only ${this.describeHosts()}`,
+        `WebSocket to ${urlHref(url)} was blocked: this sandbox reaches only ${this.describeHosts()}`,
       );
     }
     const hooks = this.options.getHost(to)?.websocket;
@@ -264,7 +354,7 @@ export class VirtualNetwork {
       recorder: this.recorder,
       reportError: (error) => this.options.reportError(to, error),
       latencyMs: () => this.latencyMs,
-      trackOpen: (cut) => this.trackOpen([to, from], cut),
+      trackOpen: (cut) => this.trackOpen(to, from, cut),
     });
   }
 
@@ -275,15 +365,21 @@ export class VirtualNetwork {
     protocols: string | string[] | undefined,
   ): ReturnType<typeof handshakeHeaders> {
     const offered = typeof protocols === 'string' ? [protocols] : protocols;
-    if (!this.options.clients.includes(from)) return handshakeHeaders({ url, protocols: offered });
+    if (!arrayIncludes(this.options.clients, from))
+      return handshakeHeaders({ url, protocols: offered });
     // Cookies are kept per http(s) origin; a ws: URL shares them with its http: twin.
-    const cookie = this.jarOf(from).header(new URL(url.href.replace(/^ws/, 'http')));
+    const cookie = this.jarOf(from).header(
+      placeOf(new OriginalURL(`http${stringSlice(urlHref(url), 2)}`)),
+    );
     return handshakeHeaders({ url, protocols: offered, origin: clientOrigin(from), cookie });
   }
 
   private jarOf(client: string): CookieJar {
-    let jar = this.jars.get(client);
-    if (!jar) this.jars.set(client, (jar = createCookieJar()));
+    let jar = mapGet(this.jars, client);
+    if (!jar) mapSet(this.jars, client, (jar = createCookieJar()));
     return jar;
   }
 }
+
+/** What the cookie jar needs of a URL, read with the engine's getters. */
+const placeOf = (url: URL): CookiePlace => ({ origin: urlOrigin(url), pathname: urlPathname(url) });

@@ -7,6 +7,19 @@ import type { SandboxEnv, SandboxPeer, SandboxWebSocketHooks } from '../contract
 import { reasonPhrase } from '../http/reason-phrases';
 import type { HeaderList } from '../trace/events';
 import type { TraceRecorder } from '../trace/recorder';
+import { byteLength, byteOffset, viewBuffer } from '../trace/intrinsics';
+import {
+  OriginalUint8Array,
+  bufferLength,
+  dataOf,
+  dataViewBuffer,
+  dataViewLength,
+  dataViewOffset,
+  later as after,
+  mathMax,
+  now,
+  urlHref,
+} from './intrinsics';
 
 /** The client end as MSW's WebSocket interceptor hands it over. */
 export interface InterceptedSocket {
@@ -48,9 +61,9 @@ export function connectVirtualSocket(link: SocketLink): void {
   let gone = false;
   let lastDue = { up: 0, down: 0 };
   const later = (direction: 'up' | 'down', action: () => void): void => {
-    const due = Math.max(lastDue[direction], performance.now() + link.latencyMs());
+    const due = mathMax(lastDue[direction], now() + link.latencyMs());
     lastDue = { ...lastDue, [direction]: due };
-    setTimeout(action, Math.max(0, due - performance.now()));
+    after(action, mathMax(0, due - now()));
   };
   /** Runs a host hook; what it throws, now or later, is reported as the host's error. */
   const callHook = (hook: () => unknown): void => {
@@ -93,14 +106,15 @@ export function connectVirtualSocket(link: SocketLink): void {
     },
   };
 
-  recorder.wsOpen(up, { url: url.href, headers: handshake.request });
+  recorder.wsOpen(up, { url: urlHref(url), headers: handshake.request });
   recorder.response(down, {
     status: 101,
     statusText: reasonPhrase(101),
     headers: handshake.response,
   });
   client.addEventListener('message', (event) => {
-    const data = (event as MessageEvent).data as string | ArrayBuffer;
+    // The engine's own getter: what the client sent, whatever reader code put on the prototype.
+    const data = dataOf(event as MessageEvent) as string | ArrayBuffer;
     traceFrame(up, data);
     later('up', () => callHook(() => hooks.message?.(peer, data, env)));
   });
@@ -119,11 +133,22 @@ export function connectVirtualSocket(link: SocketLink): void {
   callHook(() => hooks.open?.(peer, env));
 }
 
-/** The bytes of a message as sent: binary views and buffers as they are (a Blob is not traced). */
+/**
+ * The bytes of a message as sent: buffers and binary views as they are (a Blob is not traced), told
+ * apart and read by the engine's own getters, which refuse an object of another kind.
+ */
 export function toBytes(data: unknown): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(0);
+  const readers: Array<() => Uint8Array> = [
+    () => new OriginalUint8Array(data as ArrayBuffer, 0, bufferLength(data)),
+    () => new OriginalUint8Array(viewBuffer(data), byteOffset(data), byteLength(data)),
+    () => new OriginalUint8Array(dataViewBuffer(data), dataViewOffset(data), dataViewLength(data)),
+  ];
+  for (let i = 0; i < readers.length; i++) {
+    try {
+      return (readers[i] as () => Uint8Array)();
+    } catch {
+      // Not this kind of binary data.
+    }
+  }
+  return new OriginalUint8Array(0);
 }

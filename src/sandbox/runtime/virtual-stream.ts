@@ -4,12 +4,22 @@
  * flow stops both ways when the client aborts or an end is dropped.
  */
 import type { Route, TraceRecorder } from '../trace/recorder';
+import {
+  OriginalUint8Array,
+  cancelReader,
+  later,
+  mathMax,
+  now,
+  readChunk,
+  streamReader,
+} from './intrinsics';
 
 /** Everything one streamed body needs from the network that routed its exchange. */
 export interface StreamLink {
   /** The exchange, from the host that answers to the one that asked. */
   route: Route;
-  response: Response;
+  /** The host's response body, read with the engine's own reader. */
+  body: ReadableStream<Uint8Array>;
   /** The run's recorder: it traces each chunk, and the SSE events of an event stream. */
   recorder: TraceRecorder;
   /** Reports a failure of the host's stream. */
@@ -26,9 +36,8 @@ export interface StreamLink {
 
 /** Passes a streamed body through, tracing each chunk (and each SSE event) as it crosses the network. */
 export function tapStream(link: StreamLink): ReadableStream<Uint8Array> {
-  const { route, response, recorder } = link;
-  if (!response.body) throw new TypeError('tapStream needs a response with a body');
-  const reader = response.body.getReader();
+  const { route, recorder } = link;
+  const reader = streamReader(link.body);
   let total = 0;
   let done = false;
   let lastDue = 0;
@@ -40,7 +49,7 @@ export function tapStream(link: StreamLink): ReadableStream<Uint8Array> {
     link.onClientAbort(undefined);
     link.end(ending);
     if (fail) output?.error(fail);
-    void reader.cancel(reason).catch(() => undefined);
+    void cancelReader(reader, reason).catch(() => undefined);
   };
   let output: ReadableStreamDefaultController<Uint8Array> | undefined;
   const untrack = link.trackOpen((reason) =>
@@ -67,27 +76,27 @@ export function tapStream(link: StreamLink): ReadableStream<Uint8Array> {
       controller.close();
       return;
     }
-    const bytes =
-      chunk.value instanceof Uint8Array ? chunk.value : new Uint8Array(chunk.value as ArrayBuffer);
+    // A copy made by the engine's own constructor: the same bytes, whatever `instanceof` would say.
+    const bytes = new OriginalUint8Array(chunk.value);
     total += bytes.byteLength;
     recorder.bodyChunk(route, bytes);
     controller.enqueue(bytes);
   };
   const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
     for (;;) {
-      const chunk = await reader
-        .read()
-        .catch((error: unknown): ReadableStreamReadResult<Uint8Array> => {
+      const chunk = await readChunk(reader).catch(
+        (error: unknown): ReadableStreamReadResult<Uint8Array> => {
           if (!done) link.reportError(error);
           return { done: true, value: undefined };
-        });
+        },
+      );
       if (done) return;
       // Due times only grow and timers fire in order, so chunks keep their order.
-      const due = Math.max(lastDue, performance.now() + link.latencyMs());
+      const due = mathMax(lastDue, now() + link.latencyMs());
       lastDue = due;
-      const wait = due - performance.now();
+      const wait = due - now();
       if (wait <= 0) deliver(controller, chunk);
-      else setTimeout(() => deliver(controller, chunk), wait);
+      else later(() => deliver(controller, chunk), wait);
       if (chunk.done) return;
     }
   };

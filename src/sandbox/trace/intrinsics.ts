@@ -18,7 +18,8 @@ const uncurry = <This, Args extends unknown[], Result>(
   Reflect.apply(bind, call, [method]) as (self: This, ...args: Args) => Result;
 
 const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const getter = <T>(target: object, name: string): ((self: unknown) => T) => {
+/** The engine's getter of `target[name]` as a plain function: it refuses objects of another kind. */
+export const getter = <T>(target: object, name: string): ((self: unknown) => T) => {
   const get = Reflect.getOwnPropertyDescriptor(target, name)?.get;
   if (!get) throw new TypeError(`no ${name} getter to capture`);
   return uncurry(get as (this: unknown) => T);

@@ -6,8 +6,9 @@
  * and retry values, WebSocket frames with their sizes, close codes, errors and aborts
  * (strictSignature; its unit test proves a dropped error, a changed framing, another frame or body
  * size or another SSE id is caught). The Node harness's own fixtures run too, as extra shapes of
- * traffic (proxy, SSE, WebSocket, cookies…). Last, the diagrams a chapter page carries, recorded in
- * Node when the site was built, are held against a live Run of the same sandbox in that page.
+ * traffic (proxy, SSE, WebSocket, cookies…); a HAR export of the binary one keeps every byte. Last,
+ * the diagrams a chapter page carries, recorded in Node when the site was built, are held against a
+ * live Run of the same sandbox in that page.
  */
 import { existsSync, globSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxInNode } from '../../src/sandbox/node/harness';
 import { strictSignature } from '../../src/sandbox/trace/strict-signature';
 import { traceSignature } from '../../src/sandbox/trace/signature';
+import { toHar, type HarEntry } from '../../src/sandbox/trace/har-export';
+import { harToTrace } from '../../src/sandbox/trace/har-import';
+import { harProblems } from '../../src/sandbox/trace/har-schema';
 import { launchChromium, pageUrl } from './helpers';
 import {
   readSandboxFolder,
@@ -76,6 +80,52 @@ describe('in-page and real-socket traces agree, for every sandbox', () => {
 
 describe('in-page and real-socket traces agree, for the harness fixtures', () => {
   it.each(fixtures)('%s', compare);
+});
+
+const everyByte = Uint8Array.from({ length: 256 }, (_, index) => index);
+const fromBase64 = (data: string): Uint8Array =>
+  Uint8Array.from(atob(data), (char) => char.charCodeAt(0));
+const byPath = (entries: HarEntry[], path: string): HarEntry => {
+  const found = entries.find((entry) => new URL(entry.request.url).pathname === path);
+  if (!found) throw new Error(`no entry for ${path}`);
+  return found;
+};
+
+/**
+ * The binary fixture uploads, downloads and echoes every byte value 0x00–0xFF; a HAR export of its
+ * run must carry exactly those bytes, from the page's trace and from Node's alike, pass the HAR 1.2
+ * checks and reopen in the trace viewer.
+ */
+describe('a HAR export keeps the bytes of binary bodies and frames, from the page and from Node', () => {
+  const binary = join(root, 'src/sandbox/node/fixtures/binary');
+  const runs: Record<string, () => Promise<TraceEvent[]>> = {
+    page: async () => {
+      const run = await runInRuntimePage(page, await readSandboxFolder(binary));
+      expect(run.end).toBe('finished ok=true');
+      return run.trace;
+    },
+    Node: async () => (await runSandboxInNode(binary, { timeoutMs: 30_000 })).trace,
+  };
+  it.each(Object.keys(runs))('%s', async (where) => {
+    const trace = (await runs[where]?.()) ?? [];
+    const json = JSON.stringify(
+      toHar(trace, { sandbox: 'binary', startedAt: '2026-12-07T00:00:00Z' }),
+    );
+    const { log } = JSON.parse(json) as ReturnType<typeof toHar>;
+    expect(harProblems(JSON.parse(json))).toEqual([]);
+    const echo = byPath(log.entries, '/echo');
+    expect(fromBase64(echo.request.postData?.text ?? '')).toEqual(everyByte);
+    expect(echo.response.content).toMatchObject({ size: 256, encoding: 'base64' });
+    expect(fromBase64(echo.response.content.text ?? '')).toEqual(everyByte);
+    // No Content-Type, and bytes that are not UTF-8: base64, not text.
+    const bytes = byPath(log.entries, '/bytes').response.content;
+    expect(bytes).toMatchObject({ size: 256, encoding: 'base64' });
+    expect(fromBase64(bytes.text ?? '')).toEqual(everyByte);
+    const frames = byPath(log.entries, '/socket')._webSocketMessages ?? [];
+    expect(frames.map(({ type, opcode }) => `${type} ${opcode}`)).toEqual(['send 2', 'receive 2']);
+    for (const frame of frames) expect(fromBase64(frame.data)).toEqual(everyByte);
+    expect(harToTrace(json).events).toHaveLength(trace.length);
+  });
 });
 
 /** Built pages that carry a diagram recorded at build time (TraceDiagram.astro), found in dist/. */

@@ -56,6 +56,11 @@ export async function jarFetch(
   init?: RequestInit,
 ): Promise<Response> {
   const first = new Request(input, init);
+  // The caller's own signal, not first.signal: Node's Request links its signal to the caller's
+  // through a weak reference that dies with `first` once this returns, and a garbage collection
+  // then loses every later abort (an EventSource's close() left its stream running on the server).
+  const signal =
+    init?.signal !== undefined ? init.signal : input instanceof Request ? input.signal : null;
   const body =
     first.body && first.method !== 'GET' && first.method !== 'HEAD'
       ? await first.arrayBuffer()
@@ -76,7 +81,7 @@ export async function jarFetch(
       method,
       headers: hopHeaders,
       body: sendBody,
-      signal: first.signal,
+      signal,
       redirect: 'manual',
     });
     jar?.store(url, response.headers.getSetCookie());

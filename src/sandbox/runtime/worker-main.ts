@@ -32,7 +32,7 @@ import { SandboxSyntaxError, toCompiledFile, type CompiledFile } from './source-
 import type { transpile } from './transpile';
 import { virtualHostUrl, type SandboxEnv, type SandboxHostModule } from '../contract/sandbox';
 import { prepareInterceptors, VirtualNetwork, type NetworkBindings } from './virtual-network';
-import { finishRun, notice, openOutput, record, write } from './worker-output';
+import { finishRun, notice, openOutput, record, runClock, write } from './worker-output';
 
 type RunMessage = Extract<PageMessage, { type: 'run' }>;
 
@@ -290,6 +290,8 @@ function startRun(message: RunMessage): void {
     env,
     latencyMs: message.options.latencyMs,
     connectionLimit: manifest.connectionLimit,
+    // The trace's clock is the run's, as console lines' (openOutput started it).
+    now: runClock,
     record,
     reportError: (host, error) => reportError(host, error),
     log: write,

@@ -48,7 +48,7 @@ describe('worker output', () => {
   it('sends runtime notices as codes after the lines before them, and the end once', async () => {
     const posted = open();
     write('client', 'log', 'before');
-    record({ kind: 'abort', exchange: 'h1', from: 'client', to: 'server' });
+    record({ kind: 'abort', t: 0, exchange: 'h1', from: 'client', to: 'server' });
     notice('host-restarted', 'server');
     finishRun(false);
     finishRun(true);
@@ -61,5 +61,18 @@ describe('worker output', () => {
     ]);
     expect(posted[2]).toEqual({ type: 'notice', code: 'host-restarted', host: 'server' });
     expect(posted[3]).toEqual({ type: 'finished', ok: false });
+  });
+
+  it('posts each trace event with the time its recorder stamped, rounded once as in Node', () => {
+    const posted = open();
+    // A time no clock reading right now would give: the output must not stamp the event again.
+    record({ kind: 'abort', t: 12_345.6, exchange: 'h1', from: 'client', to: 'server' });
+    flush();
+    expect(posted).toEqual([
+      {
+        type: 'trace',
+        events: [{ kind: 'abort', t: 12_345.6, exchange: 'h1', from: 'client', to: 'server' }],
+      },
+    ]);
   });
 });

@@ -19,7 +19,6 @@ import {
   append,
   later,
   mathMax,
-  mathRound,
   now,
   OriginalSet,
   safeList,
@@ -29,8 +28,7 @@ import {
   takeFront,
   type SafeList,
 } from './intrinsics';
-import type { TraceEvent } from '../trace/events';
-import type { TraceDraft } from './network-types';
+import { traceTime, type TraceEvent } from '../trace/events';
 
 const FLUSH_MS = 40;
 
@@ -67,9 +65,17 @@ export function openOutput(
   startedAt = now();
 }
 
+/**
+ * Milliseconds since the run started, unrounded: the clock of the run's trace recorder, which rounds
+ * each event's time once (traceTime), as the Node harness's recorder does.
+ */
+export function runClock(): number {
+  return now() - startedAt;
+}
+
 /** Milliseconds since the run started, rounded as the trace keeps them (0.1 ms). */
 export function runTime(): number {
-  return mathRound((now() - startedAt) * 10) / 10;
+  return traceTime(runClock());
 }
 
 /** The first message after a quiet spell goes out at once; after that, at most one batch per FLUSH_MS. */
@@ -125,11 +131,15 @@ export function notice(code: NoticeCode, host?: string): void {
   post(host === undefined ? { type: 'notice', code } : { type: 'notice', code, host });
 }
 
-/** Queues one trace event, stamped with the run's clock; past MAX_TRACE_EVENTS, events are not kept. */
-export function record(event: TraceDraft): void {
+/**
+ * Queues one trace event as the recorder stamped it (on {@link runClock}): stamping it again would
+ * give the page's times a second rounding and another origin than Node's. Past MAX_TRACE_EVENTS,
+ * events are not kept.
+ */
+export function record(event: TraceEvent): void {
   if (traceCount >= MAX_TRACE_EVENTS) return;
   traceCount += 1;
-  append(traceQueue, { ...event, t: runTime() } as TraceEvent);
+  append(traceQueue, event);
   if (traceCount === MAX_TRACE_EVENTS) notice('trace-cap');
   scheduleFlush();
 }

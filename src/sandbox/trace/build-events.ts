@@ -4,7 +4,7 @@
  * the event marked `clipped` when anything was cut. The recorder (recorder.ts) stamps and checks
  * what these return. Written with captured built-ins only (see intrinsics.ts).
  */
-import { bodyPreview, TRACE_LIMITS, type HeaderList, type TraceEvent } from './events.ts';
+import { base64Of, bodyPreview, TRACE_LIMITS, type HeaderList, type TraceEvent } from './events.ts';
 import { append, byteLength, hasOwn, isArray, own, stringSlice, utf8 } from './intrinsics.ts';
 
 /** Who sent an event to whom, within which exchange. */
@@ -58,22 +58,34 @@ function finish<K extends Kind>(draft: Draft, fields: Omit<EventOf<K>, keyof Dra
   return draft.clipped ? { ...event, clipped: true } : event;
 }
 
-/** Bytes of a WebSocket message as sent: the UTF-8 of a text frame, a binary frame as it is. */
-export const messageBytes = (data: string | Uint8Array): number =>
-  typeof data === 'string' ? byteLength(utf8(data)) : byteLength(data);
+/** A WebSocket message as sent: the UTF-8 of a text frame, a binary frame as it is. */
+export const messageBytes = (data: string | Uint8Array): Uint8Array =>
+  typeof data === 'string' ? utf8(data) : data;
 
-export const buildRequest = (
+/**
+ * How many of a body part's `size` bytes the trace keeps exactly, as base64: the recorder's caps
+ * (BODY_BYTES in events.ts) decide, and count what it keeps.
+ */
+export type Keep = (size: number) => number;
+
+/** A request, with its body's bytes as `bodyBase64` when there is a body. */
+export function buildRequest(
   draft: Draft,
   fields: { method: string; url: string; headers: HeaderList; body: Uint8Array | null },
-): EventOf<'request'> =>
-  finish<'request'>(draft, {
+  keep: Keep,
+): EventOf<'request'> {
+  const { body } = fields;
+  const size = body ? byteLength(body) : 0;
+  return finish<'request'>(draft, {
     kind: 'request',
     method: clipName(draft, fields.method),
     url: clipText(draft, fields.url),
     headers: clipHeaders(draft, fields.headers),
-    bodySize: fields.body ? byteLength(fields.body) : 0,
-    bodyPreview: fields.body ? bodyPreview(fields.body) : '',
+    bodySize: size,
+    bodyPreview: body ? bodyPreview(body) : '',
+    ...(body && size > 0 ? { bodyBase64: base64Of(body, keep(size)) } : {}),
   });
+}
 
 export const buildResponse = (
   draft: Draft,
@@ -86,11 +98,17 @@ export const buildResponse = (
     headers: clipHeaders(draft, fields.headers),
   });
 
-export const buildBodyChunk = (draft: Draft, bytes: Uint8Array): EventOf<'body-chunk'> =>
+/** Body bytes as they crossed, the ones `keep` allows as base64. */
+export const buildBodyChunk = (
+  draft: Draft,
+  bytes: Uint8Array,
+  keep: Keep,
+): EventOf<'body-chunk'> =>
   finish<'body-chunk'>(draft, {
     kind: 'body-chunk',
     size: byteLength(bytes),
     preview: bodyPreview(bytes),
+    base64: base64Of(bytes, keep(byteLength(bytes))),
   });
 
 export const buildBodyEnd = (draft: Draft, size: number): EventOf<'body-end'> =>
@@ -126,17 +144,23 @@ export const buildWsOpen = (
     headers: clipHeaders(draft, fields.headers),
   });
 
-export const buildWsMessage = (
+/** A WebSocket message, the bytes `keep` allows (a text frame's UTF-8) as base64. */
+export function buildWsMessage(
   draft: Draft,
   data: string | Uint8Array,
   binary: boolean,
-): EventOf<'ws-message'> =>
-  finish<'ws-message'>(draft, {
+  keep: Keep,
+): EventOf<'ws-message'> {
+  const bytes = messageBytes(data);
+  const size = byteLength(bytes);
+  return finish<'ws-message'>(draft, {
     kind: 'ws-message',
-    size: messageBytes(data),
+    size,
     preview: bodyPreview(data),
     binary,
+    base64: base64Of(bytes, keep(size)),
   });
+}
 
 export const buildWsClose = (draft: Draft, code: number, reason: string): EventOf<'ws-close'> =>
   finish<'ws-close'>(draft, { kind: 'ws-close', code, reason: clipText(draft, reason) });

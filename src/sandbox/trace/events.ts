@@ -46,9 +46,17 @@ export type TraceEvent =
       headers: HeaderList;
       bodySize: number;
       bodyPreview: string;
+      /** The body's bytes, base64, within {@link BODY_BYTES}; absent when there is no body. */
+      bodyBase64?: string;
     })
   | (TraceBase & { kind: 'response'; status: number; statusText: string; headers: HeaderList })
-  | (TraceBase & { kind: 'body-chunk'; size: number; preview: string })
+  | (TraceBase & {
+      kind: 'body-chunk';
+      size: number;
+      preview: string;
+      /** These bytes, base64, within {@link BODY_BYTES} (absent in traces from before it existed). */
+      base64?: string;
+    })
   | (TraceBase & { kind: 'body-end'; size: number })
   | (TraceBase & {
       kind: 'sse-event';
@@ -67,7 +75,14 @@ export type TraceEvent =
        */
       headers: HeaderList;
     })
-  | (TraceBase & { kind: 'ws-message'; size: number; preview: string; binary: boolean })
+  | (TraceBase & {
+      kind: 'ws-message';
+      size: number;
+      preview: string;
+      binary: boolean;
+      /** The message's bytes (a text frame's UTF-8), base64, within {@link BODY_BYTES}. */
+      base64?: string;
+    })
   | (TraceBase & { kind: 'ws-close'; code: number; reason: string })
   | (TraceBase & { kind: 'error'; message: string })
   | (TraceBase & { kind: 'abort' });
@@ -89,6 +104,44 @@ export const TRACE_LIMITS = {
   /** Most headers one request or response may list. */
   headers: 500,
 } as const;
+
+/**
+ * How many bytes of bodies the trace keeps exactly, next to the previews: a HAR export writes these,
+ * so a binary body leaves as the bytes that crossed. Past either cap an event keeps only the first of
+ * its bytes, or none (`""`), and its base64 decodes to fewer bytes than its `size`.
+ */
+export const BODY_BYTES = {
+  /** Per body: a request's, a response's over all its chunks, one WebSocket message's. */
+  body: 64 * 1024,
+  /** Per run, over all bodies. */
+  run: 1024 * 1024,
+} as const;
+
+/** Characters of the base64 of `count` bytes. */
+export const base64Length = (count: number): number => ((count + 2 - ((count + 2) % 3)) / 3) * 4;
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Base64 of the first `count` bytes of `bytes`, by table (no btoa or String.fromCharCode: reader
+ * code shares the page's worker and may replace those).
+ *
+ * @example
+ * base64Of(new Uint8Array([0, 255]), 2) // 'AP8='
+ */
+export function base64Of(bytes: Uint8Array, count: number): string {
+  let out = '';
+  for (let i = 0; i < count; i += 3) {
+    const a = bytes[i] ?? 0;
+    const b = i + 1 < count ? (bytes[i + 1] ?? 0) : 0;
+    const c = i + 2 < count ? (bytes[i + 2] ?? 0) : 0;
+    out += BASE64[a >> 2] ?? '';
+    out += BASE64[((a & 3) << 4) | (b >> 4)] ?? '';
+    out += i + 1 < count ? (BASE64[((b & 15) << 2) | (c >> 6)] ?? '') : '=';
+    out += i + 2 < count ? (BASE64[c & 63] ?? '') : '=';
+  }
+  return out;
+}
 
 const decoder = new TextDecoderConstructor();
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entry, PNG, run, START } from './har-fixtures';
+import { BODY_BYTES, type TraceEvent } from './events';
+import { createTraceRecorder } from './recorder';
 import { toHar } from './har-export';
 import { harProblems } from './har-schema';
 
@@ -29,14 +31,16 @@ describe('toHar', () => {
     expect(upload.time).toBe(2.5);
   });
 
-  it('writes binary bodies as base64 and says when the trace kept only a preview', () => {
+  it('writes binary bodies as base64 of their bytes, text bodies as text', () => {
     const image = entry(har.log.entries, 'http://server.test/cat.png').response.content;
     expect(image.encoding).toBe('base64');
-    expect(
-      new TextDecoder().decode(Uint8Array.from(atob(image.text ?? ''), (c) => c.charCodeAt(0))),
-    ).toBe(PNG);
+    expect(fromBase64(image.text ?? '')).toEqual(PNG);
     const stream = entry(har.log.entries, 'http://server.test/events').response.content;
-    expect(stream).toMatchObject({ mimeType: 'text/event-stream', text: 'id: 1\ndata: a\n\n' });
+    expect(stream).toEqual({
+      size: 15,
+      mimeType: 'text/event-stream',
+      text: 'id: 1\ndata: a\n\n',
+    });
   });
 
   it('writes WebSocket messages as Chromium does, binary as base64', () => {
@@ -63,6 +67,79 @@ describe('toHar', () => {
   it('records a request that got no answer with status 0 and the reason', () => {
     const slow = entry(har.log.entries, 'http://server.test/slow');
     expect(slow.response).toMatchObject({ status: 0, _error: 'The client aborted.', bodySize: -1 });
+  });
+});
+
+const fromBase64 = (data: string): Uint8Array =>
+  Uint8Array.from(atob(data), (char) => char.charCodeAt(0));
+
+/** A run recorded by the recorder itself: a binary upload and answer, a binary and a text frame. */
+function recordedRun(body: Uint8Array, answer: Uint8Array[], contentType?: string): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  const recorder = createTraceRecorder({ now: () => 1, emit: (event) => events.push(event) });
+  const up = { exchange: recorder.nextExchange('http'), from: 'client', to: 'server' };
+  const down = { ...up, from: 'server', to: 'client' };
+  recorder.request(up, { method: 'PUT', url: 'http://server.test/blob', headers: [], body });
+  const headers: Array<[string, string]> = contentType ? [['content-type', contentType]] : [];
+  recorder.response(down, { status: 200, statusText: 'OK', headers });
+  for (const part of answer) recorder.bodyChunk(down, part);
+  recorder.bodyEnd(
+    down,
+    answer.reduce((total, part) => total + part.byteLength, 0),
+  );
+  const socket = { exchange: recorder.nextExchange('ws'), from: 'client', to: 'server' };
+  recorder.wsOpen(socket, { url: 'ws://server.test/socket', headers: [] });
+  recorder.wsMessage(socket, body, true);
+  recorder.wsMessage({ ...socket, from: 'server', to: 'client' }, 'héllo', false);
+  return events;
+}
+
+describe('toHar with the bytes the recorder kept', () => {
+  const every = Uint8Array.from({ length: 256 }, (_, index) => index);
+
+  it('exports every byte 0x00–0xFF of a body with no type, and of a binary frame, exactly', () => {
+    const har = toHar(recordedRun(every, [every.subarray(0, 100), every.subarray(100)]), {
+      sandbox: 'test',
+      startedAt: START,
+    });
+    expect(harProblems(JSON.parse(JSON.stringify(har)))).toEqual([]);
+    const [http, socket] = har.log.entries;
+    const content = http?.response.content;
+    expect(content).toMatchObject({ size: 256, encoding: 'base64' });
+    expect(content?.comment).toBeUndefined();
+    expect(fromBase64(content?.text ?? '')).toEqual(every);
+    expect(http?.request.postData?.comment).toBe('base64 of a binary body');
+    expect(fromBase64(http?.request.postData?.text ?? '')).toEqual(every);
+    const [binary, text] = socket?._webSocketMessages ?? [];
+    expect(binary?.opcode).toBe(2);
+    expect(fromBase64(binary?.data ?? '')).toEqual(every);
+    expect(text).toMatchObject({ opcode: 1, data: 'héllo' });
+  });
+
+  it('keeps a UTF-8 body of no type, or of a text type, as text', () => {
+    const bytes = new TextEncoder().encode('{"name":"é"}');
+    for (const type of [undefined, 'application/json']) {
+      const har = toHar(recordedRun(bytes, [bytes], type), { sandbox: 'test', startedAt: START });
+      expect(har.log.entries[0]?.response.content).toEqual({
+        size: bytes.byteLength,
+        mimeType: type ?? '',
+        text: '{"name":"é"}',
+      });
+    }
+  });
+
+  it('past a body’s cap, writes the first bytes and says the body was cut and how big it was', () => {
+    const big = Uint8Array.from({ length: BODY_BYTES.body + 1000 }, (_, index) => index % 251);
+    const parts = [big.subarray(0, 40_000), big.subarray(40_000)];
+    const har = toHar(recordedRun(every, parts, 'application/octet-stream'), {
+      sandbox: 'test',
+      startedAt: START,
+    });
+    expect(harProblems(JSON.parse(JSON.stringify(har)))).toEqual([]);
+    const content = har.log.entries[0]?.response.content;
+    expect(content?.size).toBe(big.byteLength);
+    expect(fromBase64(content?.text ?? '')).toEqual(big.subarray(0, BODY_BYTES.body));
+    expect(content?.comment).toMatch(new RegExp(`Truncated.* ${big.byteLength} bytes`));
   });
 });
 

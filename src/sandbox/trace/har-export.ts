@@ -5,7 +5,7 @@
  * ride along under `log._bcpTrace`, so the trace viewer can reopen a sandbox export losslessly.
  * Pure and environment-neutral.
  */
-import type { HeaderList, TraceEvent } from './events';
+import { BODY_BYTES, type HeaderList, type TraceEvent } from './events';
 import { TraceModel } from './trace-model';
 import { requestHeadBytes, responseHeadBytes, upgradeHeadBytes } from './wire-bytes';
 
@@ -101,18 +101,35 @@ export const BCP_TRACE_VERSION = 1;
 const TEXT_MIME =
   /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded|x-ndjson)\b)/i;
 
-/** Bodies of these types are text; anything else that has bytes goes out as base64. */
+/**
+ * Bodies of these types are text. A body with no type is text only when its bytes are UTF-8
+ * (the export checks); anything else that has bytes goes out as base64.
+ */
 export function isTextMime(mimeType: string): boolean {
-  return mimeType === '' || TEXT_MIME.test(mimeType.trim());
+  return TEXT_MIME.test(mimeType.trim());
 }
 
-/** Base64 of the UTF-8 bytes of `text` (btoa exists in browsers and Node). */
-export function base64Utf8(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+/** Base64 of `bytes` (btoa exists in browsers and Node). */
+function base64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000)
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+/** Base64 of the UTF-8 bytes of `text`. */
+export const base64Utf8 = (text: string): string => base64(new TextEncoder().encode(text));
+
+const fromBase64 = (data: string): Uint8Array =>
+  Uint8Array.from(atob(data), (char) => char.charCodeAt(0));
+
+/** `bytes` as text when they are UTF-8 (`partial`: they may stop inside a character), else undefined. */
+function utf8Text(bytes: Uint8Array, partial: boolean): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: partial });
+  } catch {
+    return undefined;
+  }
 }
 
 const header = (headers: HeaderList, name: string): string | undefined =>
@@ -129,19 +146,73 @@ function queryString(url: string): HarNameValue[] {
   }
 }
 
-/** A body as HAR content: text as is, binary as base64, with a note when the trace kept only a preview. */
-function content(previews: string[], size: number, mimeType: string): HarContent {
-  const text = previews.join('');
-  const result: HarContent = { size, mimeType };
-  if (size === 0 && text === '') return result;
-  if (isTextMime(mimeType)) result.text = text;
-  else {
-    result.text = base64Utf8(text);
-    result.encoding = 'base64';
+/** A part of a body as the trace keeps it: its size, its preview and the bytes it kept (base64). */
+interface BodyPart {
+  size: number;
+  preview: string;
+  base64?: string | undefined;
+}
+
+/**
+ * The first bytes of a body that the trace kept, up to the first part it kept short (its caps were
+ * reached); undefined when a part kept no bytes field at all (a trace from before it kept bytes).
+ */
+function keptBytes(parts: BodyPart[]): Uint8Array | undefined {
+  const kept: Uint8Array[] = [];
+  for (const part of parts) {
+    if (part.base64 === undefined) return part.size === 0 ? new Uint8Array() : undefined;
+    const bytes = fromBase64(part.base64);
+    kept.push(bytes);
+    if (bytes.byteLength < part.size) break;
   }
-  if (new TextEncoder().encode(text).byteLength < size)
-    result.comment = 'The sandbox trace keeps a preview of each body part, not every byte.';
+  const all = new Uint8Array(kept.reduce((total, bytes) => total + bytes.byteLength, 0));
+  kept.reduce((offset, bytes) => (all.set(bytes, offset), offset + bytes.byteLength), 0);
+  return all;
+}
+
+/** A body from a trace that kept only previews: text as previewed, binary left out. */
+function previewContent(parts: BodyPart[], result: HarContent, text: boolean): HarContent {
+  if (!text) {
+    result.comment = 'This trace kept only a text preview of this binary body, not its bytes.';
+    return result;
+  }
+  result.text = parts.map((part) => part.preview).join('');
+  if (new TextEncoder().encode(result.text).byteLength < result.size)
+    result.comment = 'The sandbox trace kept a preview of each body part, not every byte.';
   return result;
+}
+
+/**
+ * A body as HAR content from the bytes the trace kept: UTF-8 text of a text type (or of no type) as
+ * text, anything else as base64; past the trace's caps, the first bytes and a comment with the size.
+ */
+function content(parts: BodyPart[], size: number, mimeType: string): HarContent {
+  const result: HarContent = { size, mimeType };
+  if (size === 0) return result;
+  const bytes = keptBytes(parts);
+  if (!bytes) return previewContent(parts, result, isTextMime(mimeType));
+  const partial = bytes.byteLength < size;
+  const text =
+    mimeType.trim() === '' || isTextMime(mimeType) ? utf8Text(bytes, partial) : undefined;
+  if (text === undefined) {
+    result.text = base64(bytes);
+    result.encoding = 'base64';
+  } else result.text = text;
+  if (partial)
+    result.comment =
+      `Truncated: the trace keeps the first ${BODY_BYTES.body / 1024} KiB of a body and ` +
+      `${BODY_BYTES.run / 1024 / 1024} MiB of a run; this body's ${size} bytes lost all but ` +
+      `the first ${bytes.byteLength}.`;
+  return result;
+}
+
+/** A WebSocket message's data as Chromium writes it: text as is, binary as base64 of its bytes. */
+function messageData(event: Extract<TraceEvent, { kind: 'ws-message' }>): string {
+  const kept = event.base64;
+  if (event.binary) return kept ?? base64Utf8(event.preview);
+  const bytes = kept === undefined ? undefined : fromBase64(kept);
+  const text = bytes && bytes.byteLength === event.size ? utf8Text(bytes, false) : undefined;
+  return text ?? event.preview;
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -193,7 +264,7 @@ function wsEntry(model: TraceModel, id: string, start: number): HarEntry {
               type: side(event.from),
               time: (start + event.t) / 1000,
               opcode: event.binary ? 2 : 1,
-              data: event.binary ? base64Utf8(event.preview) : event.preview,
+              data: messageData(event),
             },
           ]
         : [],
@@ -219,7 +290,7 @@ function httpEntry(model: TraceModel, id: string, start: number): HarEntry {
   const failure = events.find((event) => event.kind === 'error' || event.kind === 'abort');
   const requestType = (request && header(request.headers, 'content-type')) ?? '';
   const responseType = (response && header(response.headers, 'content-type')) ?? '';
-  const previews = events.flatMap((event) => (event.kind === 'body-chunk' ? [event.preview] : []));
+  const parts = events.flatMap((event) => (event.kind === 'body-chunk' ? [event] : []));
   const entry: HarEntry = {
     startedDateTime: new Date(start + exchange.start).toISOString(),
     time: round(ended - exchange.start),
@@ -239,7 +310,7 @@ function httpEntry(model: TraceModel, id: string, start: number): HarEntry {
       httpVersion: response ? 'HTTP/1.1' : '',
       cookies: [],
       headers: pairs(response?.headers ?? []),
-      content: content(previews, exchange.bodyBytes, responseType),
+      content: content(parts, exchange.bodyBytes, responseType),
       redirectURL: (response && header(response.headers, 'location')) ?? '',
       headersSize: response ? responseHeadBytes(response) : -1,
       bodySize: response ? exchange.bodyBytes : -1,
@@ -258,11 +329,15 @@ function httpEntry(model: TraceModel, id: string, start: number): HarEntry {
     _resourceType: 'fetch',
   };
   if (request && request.bodySize > 0) {
-    const body = content([request.bodyPreview], request.bodySize, requestType);
+    const { bodySize: size, bodyPreview: preview, bodyBase64: base64 } = request;
+    const body = content([{ size, preview, base64 }], size, requestType);
+    const comment = [body.encoding ? 'base64 of a binary body' : '', body.comment ?? '']
+      .filter(Boolean)
+      .join('. ');
     entry.request.postData = {
       mimeType: requestType,
       text: body.text ?? '',
-      ...(body.encoding ? { comment: 'base64 of a binary body' } : {}),
+      ...(comment ? { comment } : {}),
     };
   }
   if (failure)

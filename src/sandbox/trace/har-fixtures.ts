@@ -3,7 +3,9 @@ import type { TraceEvent } from './events';
 import type { HarEntry } from './har-export';
 
 export const START = '2026-12-06T06:00:00.000Z';
-export const PNG = '\u0089PNG\r\n\u001a\n\u0000\u0000';
+/** A PNG file's first bytes as they cross: 0x89 is no UTF-8, so the preview alone would lose them. */
+export const PNG = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00);
+const base64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
 
 /** A run with every kind of exchange the sandboxes produce: JSON, binary, SSE, WebSocket, an abort. */
 export const run: TraceEvent[] = [
@@ -18,6 +20,7 @@ export const run: TraceEvent[] = [
     headers: [['content-type', 'application/json']],
     bodySize: 13,
     bodyPreview: '{"name":"a"}' + ' ',
+    bodyBase64: btoa('{"name":"a"} '),
   },
   {
     kind: 'response',
@@ -40,6 +43,7 @@ export const run: TraceEvent[] = [
     to: 'client',
     size: 8,
     preview: '{"id":1}',
+    base64: btoa('{"id":1}'),
   },
   { kind: 'body-end', t: 3.5, exchange: 'h1', from: 'server', to: 'client', size: 8 },
   {
@@ -71,7 +75,8 @@ export const run: TraceEvent[] = [
     from: 'server',
     to: 'client',
     size: 10,
-    preview: PNG,
+    preview: new TextDecoder().decode(PNG),
+    base64: base64(PNG),
   },
   { kind: 'body-end', t: 6, exchange: 'h2', from: 'server', to: 'client', size: 10 },
   {
@@ -105,8 +110,9 @@ export const run: TraceEvent[] = [
     exchange: 'h3',
     from: 'server',
     to: 'client',
-    size: 14,
+    size: 15,
     preview: 'id: 1\ndata: a\n\n',
+    base64: btoa('id: 1\ndata: a\n\n'),
   },
   { kind: 'sse-event', t: 9, exchange: 'h3', from: 'server', to: 'client', id: '1', data: 'a' },
   {
@@ -140,6 +146,7 @@ export const run: TraceEvent[] = [
     size: 5,
     preview: 'hello',
     binary: false,
+    base64: btoa('hello'),
   },
   {
     kind: 'ws-message',
@@ -150,6 +157,7 @@ export const run: TraceEvent[] = [
     size: 3,
     preview: 'abc',
     binary: true,
+    base64: btoa('abc'),
   },
   {
     kind: 'ws-close',
@@ -173,7 +181,7 @@ export const run: TraceEvent[] = [
     bodyPreview: '',
   },
   { kind: 'abort', t: 20, exchange: 'h4', from: 'client', to: 'server' },
-  { kind: 'body-end', t: 21, exchange: 'h3', from: 'server', to: 'client', size: 14 },
+  { kind: 'body-end', t: 21, exchange: 'h3', from: 'server', to: 'client', size: 15 },
 ];
 
 export function entry(entries: HarEntry[], url: string): HarEntry {

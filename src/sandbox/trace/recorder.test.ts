@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TRACE_LIMITS, type HeaderList, type TraceEvent } from './events';
+import { BODY_BYTES, TRACE_LIMITS, type HeaderList, type TraceEvent } from './events';
 import { createTraceRecorder, type TraceRecorder } from './recorder';
 import { isTraceEvent } from './validate';
 
@@ -140,6 +140,26 @@ describe('the trace recorder', () => {
     expect(crowded?.kind === 'response' && crowded.headers).toHaveLength(TRACE_LIMITS.headers);
     expect(crowded).toMatchObject({ clipped: true });
     expect(error).toMatchObject({ kind: 'error', clipped: true });
+  });
+
+  it('keeps the bytes of bodies exactly, up to a body’s cap and then a run’s', () => {
+    const { recorder, events, refused } = recording();
+    const part = Uint8Array.from({ length: 40_000 }, (_, index) => (index * 7) % 256);
+    // 40 bodies of two 40 KB parts each: every body is cut at its cap until the run's cap is spent.
+    for (let body = 0; body < 40; body++) {
+      const down = { exchange: recorder.nextExchange('http'), from: 'server', to: 'client' };
+      recorder.bodyChunk(down, part);
+      recorder.bodyChunk(down, part);
+    }
+    const kept = events.map((event) =>
+      event.kind === 'body-chunk' ? atob(event.base64 ?? 'x').length : -1,
+    );
+    expect(refused).toEqual([]);
+    expect(kept.slice(0, 2)).toEqual([40_000, BODY_BYTES.body - 40_000]);
+    expect(kept.reduce((total, count) => total + count, 0)).toBe(BODY_BYTES.run);
+    expect(kept.at(-1)).toBe(0);
+    const first = events[0]?.kind === 'body-chunk' ? (events[0].base64 ?? '') : '';
+    expect(Uint8Array.from(atob(first), (char) => char.charCodeAt(0))).toEqual(part);
   });
 
   it('copies header lists, so a caller changing its array later changes nothing traced', () => {

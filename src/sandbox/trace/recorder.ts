@@ -19,10 +19,11 @@ import {
   buildWsMessage,
   buildWsOpen,
   type Draft,
+  type Keep,
   type Route,
 } from './build-events.ts';
-import { traceTime, type HeaderList, type TraceEvent } from './events.ts';
-import { TextDecoderConstructor, decode, dictionary, stringSlice } from './intrinsics.ts';
+import { BODY_BYTES, traceTime, type HeaderList, type TraceEvent } from './events.ts';
+import { TextDecoderConstructor, decode, dictionary, mathMin, stringSlice } from './intrinsics.ts';
 import { isTraceEvent, traceEventProblem } from './validate.ts';
 
 export type { Route } from './build-events.ts';
@@ -111,6 +112,20 @@ export function createTraceRecorder(options: RecorderOptions): TraceRecorder {
     if (isTraceEvent(event)) emit(event);
     else refused?.(traceEventProblem(event) ?? 'invalid event');
   };
+  /** Bytes kept so far, in the run and in each exchange's response body. */
+  let runKept = 0;
+  const bodyKept = dictionary<number>();
+  /** The caps for one body part; `exchange` names the response body it continues, if any. */
+  const keeper =
+    (exchange?: string): Keep =>
+    (size) => {
+      const before = exchange === undefined ? 0 : (bodyKept[exchange] ?? 0);
+      const kept = mathMin(size, BODY_BYTES.body - before, BODY_BYTES.run - runKept);
+      const count = kept > 0 ? kept : 0;
+      runKept += count;
+      if (exchange !== undefined) bodyKept[exchange] = before + count;
+      return count;
+    };
   const readStream = (route: Route): void => {
     const parser = createSseParser((fields: SseEvent) =>
       record(buildSseEvent(draft(route), fields)),
@@ -120,13 +135,13 @@ export function createTraceRecorder(options: RecorderOptions): TraceRecorder {
   return {
     nextExchange: (protocol) =>
       protocol === 'http' ? `h${(counts.http += 1)}` : `w${(counts.ws += 1)}`,
-    request: (route, fields) => record(buildRequest(draft(route), fields)),
+    request: (route, fields) => record(buildRequest(draft(route), fields, keeper())),
     response(route, fields) {
       record(buildResponse(draft(route), fields));
       if (fields.status !== 101 && isEventStream(fields.headers)) readStream(route);
     },
     bodyChunk(route, bytes) {
-      record(buildBodyChunk(draft(route), bytes));
+      record(buildBodyChunk(draft(route), bytes, keeper(route.exchange)));
       const stream = streams[route.exchange];
       if (stream) stream.parser.push(decode(stream.decoder, bytes, { stream: true }));
     },
@@ -135,7 +150,8 @@ export function createTraceRecorder(options: RecorderOptions): TraceRecorder {
       record(buildBodyEnd(draft(route), size));
     },
     wsOpen: (route, fields) => record(buildWsOpen(draft(route), fields)),
-    wsMessage: (route, data, binary) => record(buildWsMessage(draft(route), data, binary)),
+    wsMessage: (route, data, binary) =>
+      record(buildWsMessage(draft(route), data, binary, keeper())),
     wsClose: (route, code, reason) => record(buildWsClose(draft(route), code, reason)),
     error(route, message) {
       streams[route.exchange] = undefined;

@@ -50,6 +50,15 @@ describe('isTraceEvent', () => {
   });
 
   it.each([
+    ['a request', { ...valid[0], bodyBase64: btoa('hi') }],
+    ['a chunk', { ...valid[2], base64: btoa('hi') }],
+    ['a chunk cut by the caps', { ...valid[2], base64: btoa('h') }],
+    ['a frame that kept none of its bytes', { ...valid[6], base64: '' }],
+  ])('accepts the bytes a trace keeps of %s', (_, event) => {
+    expect(traceEventProblem(event)).toBeUndefined();
+  });
+
+  it.each([
     ['an unknown kind', { ...base, kind: 'teleport' }],
     ['a kind from the prototype', { ...base, kind: 'toString' }],
     ['a negative size', { ...base, kind: 'body-end', size: -1 }],
@@ -59,6 +68,12 @@ describe('isTraceEvent', () => {
     ['headers that are not pairs', { ...valid[1], headers: [['a']] }],
     ['a preview longer than any body preview', { ...valid[2], preview: 'x'.repeat(5000) }],
     ['a binary flag given as text', { ...valid[6], binary: 'no' }],
+    ['body bytes that are not base64', { ...valid[2], base64: 'aGk*' }],
+    ['body bytes padded in the middle', { ...valid[2], base64: 'aA==aGk=' }],
+    ['more body bytes than the size', { ...valid[2], base64: btoa('hi!') }],
+    ['body bytes past a body’s cap', { ...valid[6], size: 1e6, base64: 'AAAA'.repeat(30_000) }],
+    ['body bytes of a request without a body', { ...valid[0], bodySize: 0, bodyBase64: '' }],
+    ['body bytes given as a number', { ...valid[0], bodyBase64: 1 }],
     ['a time that is not a number', { ...valid[9], t: Number.NaN }],
     ['an empty host name', { ...valid[9], from: '' }],
   ])('refuses %s', (_, event) => {

@@ -5,8 +5,23 @@
  * record. Bounds keep a hostile event from costing the page memory. Fields are read as own
  * properties with captured built-ins (intrinsics.ts), so a patched prototype changes no verdict.
  */
-import { PREVIEW_LIMIT, TRACE_LIMITS, type TraceEvent, type TraceKind } from './events.ts';
-import { hasOwn, isArray, isFinite, isSafeInteger, jsonStringify, own } from './intrinsics.ts';
+import {
+  base64Length,
+  BODY_BYTES,
+  PREVIEW_LIMIT,
+  TRACE_LIMITS,
+  type TraceEvent,
+  type TraceKind,
+} from './events.ts';
+import {
+  hasOwn,
+  isArray,
+  isFinite,
+  isSafeInteger,
+  jsonStringify,
+  own,
+  stringCharCodeAt,
+} from './intrinsics.ts';
 
 type Fields = Record<string, unknown>;
 /** A field of the event, read only as its own property. */
@@ -24,6 +39,33 @@ const isPreview = (value: unknown): value is string => isText(value, PREVIEW_LIM
 const isOptionalText = (value: unknown): boolean => value === undefined || isText(value);
 const isInRange = (value: unknown, min: number, max: number): boolean =>
   isSize(value) && value >= min && value <= max;
+
+/** True for a base64 character: A–Z, a–z, 0–9, + or /. */
+const isBase64Char = (code: number): boolean =>
+  (code >= 65 && code <= 90) ||
+  (code >= 97 && code <= 122) ||
+  (code >= 48 && code <= 57) ||
+  code === 43 ||
+  code === 47;
+
+/**
+ * True when `value` is padded base64 of at most `size` bytes and at most a body's cap
+ * (BODY_BYTES.body): the bytes kept of a body part of `size` bytes. Absent is allowed, as in
+ * traces recorded before the trace kept bytes.
+ */
+function isBodyBytes(value: unknown, size: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'string' || !isSize(size)) return false;
+  const { length } = value;
+  if (length % 4 !== 0 || length > base64Length(BODY_BYTES.body)) return false;
+  let padding = 0;
+  for (let i = 0; i < length; i++) {
+    const code = stringCharCodeAt(value, i);
+    if (code === 61 && i >= length - 2) padding += 1;
+    else if (padding > 0 || !isBase64Char(code)) return false;
+  }
+  return (length / 4) * 3 - padding <= size;
+}
 
 function isHeaderList(value: unknown): boolean {
   if (!isArray(value) || value.length > TRACE_LIMITS.headers) return false;
@@ -57,12 +99,18 @@ const KIND_FIELDS: Record<TraceKind, (field: Field) => boolean> = {
     isText(field('url')) &&
     isHeaderList(field('headers')) &&
     isSize(field('bodySize')) &&
-    isPreview(field('bodyPreview')),
+    isPreview(field('bodyPreview')) &&
+    // A request without a body has no bytes to keep; one with a body may come from an older trace.
+    isBodyBytes(field('bodyBase64'), field('bodySize')) &&
+    (field('bodySize') !== 0 || field('bodyBase64') === undefined),
   response: (field) =>
     isInRange(field('status'), 100, 999) &&
     isText(field('statusText'), TRACE_LIMITS.name) &&
     isHeaderList(field('headers')),
-  'body-chunk': (field) => isSize(field('size')) && isPreview(field('preview')),
+  'body-chunk': (field) =>
+    isSize(field('size')) &&
+    isPreview(field('preview')) &&
+    isBodyBytes(field('base64'), field('size')),
   'body-end': (field) => isSize(field('size')),
   'sse-event': (field) =>
     isText(field('data')) &&
@@ -72,7 +120,10 @@ const KIND_FIELDS: Record<TraceKind, (field: Field) => boolean> = {
     (field('retry') === undefined || isSize(field('retry'))),
   'ws-open': (field) => isText(field('url')) && isHeaderList(field('headers')),
   'ws-message': (field) =>
-    isSize(field('size')) && isPreview(field('preview')) && typeof field('binary') === 'boolean',
+    isSize(field('size')) &&
+    isPreview(field('preview')) &&
+    typeof field('binary') === 'boolean' &&
+    isBodyBytes(field('base64'), field('size')),
   'ws-close': (field) => isInRange(field('code'), 0, 4999) && isText(field('reason')),
   error: (field) => isText(field('message')),
   abort: () => true,

@@ -26,6 +26,20 @@ const DOCS_CSP = [
   "base-uri 'self'",
   'form-action https://stackblitz.com',
 ].join('; ');
+/**
+ * No `<link rel="modulepreload">` for lazily loaded chunks: Chromium restyles and lays out the whole
+ * page for each `<link>` inserted (2,025 layout objects on a chapter, ~35 ms), and Vite's preload
+ * helper inserts them at the click on Run, at idle for search, and for each later import. Astro
+ * sets the client build's option itself, so only `configEnvironment` reaches it. The imports that
+ * matter load their chunks side by side by hand instead (`sandbox-element.ts`, decisions/0075).
+ */
+const noModulePreloadLinks = {
+  name: 'no-modulepreload-links',
+  /** @param {string} name */
+  configEnvironment(name) {
+    return name === 'client' ? { build: { modulePreload: false } } : undefined;
+  },
+};
 const repository =
   process.env.REPOSITORY_URL ??
   'https://github.com/backend-patterns/backend-communication-patterns';
@@ -35,6 +49,7 @@ export default defineConfig({
   base,
   // Trailing slashes everywhere keep relative links in chapters stable under any base.
   trailingSlash: 'always',
+  vite: { plugins: [noModulePreloadLinks] },
   integrations: [
     sandboxRunner(),
     starlight({

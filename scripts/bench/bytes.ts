@@ -4,6 +4,22 @@ import type { Browser, Page } from 'playwright-core';
 import { openChapter, pointAtSandbox, waitForEnd } from './page-runs.ts';
 import { summarise, type Row } from './stats.ts';
 
+/**
+ * Resolves once the page has received no response for 500 ms (at most 15 s). Playwright's
+ * 'networkidle' says nothing about requests an action starts once a page reached it, and after the
+ * runner frame loads it can wait out its 30 s (the bytes row failed so on 2026-12-06).
+ */
+async function quiet(page: Page, act: () => Promise<void> = async () => undefined): Promise<void> {
+  let last = performance.now();
+  const onResponse = () => void (last = performance.now());
+  page.on('response', onResponse);
+  await act();
+  const until = performance.now() + 15_000;
+  while (performance.now() - last < 500 && performance.now() < until)
+    await page.waitForTimeout(100);
+  page.off('response', onResponse);
+}
+
 /** Sums the gzip size of every response (scripts, frames, JSON) the page gets while `act` runs. */
 async function bytesDuring(
   page: Page,
@@ -11,10 +27,8 @@ async function bytesDuring(
   scriptsOnly = false,
 ): Promise<number> {
   let total = 0;
-  let last = performance.now();
   const pending: Array<Promise<void>> = [];
   const onResponse = (response: import('playwright-core').Response) => {
-    last = performance.now();
     if (scriptsOnly && response.request().resourceType() !== 'script') return;
     pending.push(
       response
@@ -24,12 +38,7 @@ async function bytesDuring(
     );
   };
   page.on('response', onResponse);
-  await act();
-  // Quiet for 500 ms (at most 15 s): 'networkidle' of a page that already reached it says nothing
-  // about the requests an action starts, and once waited out its 30 s on a busy machine.
-  const until = performance.now() + 15_000;
-  while (performance.now() - last < 500 && performance.now() < until)
-    await page.waitForTimeout(100);
+  await quiet(page, act);
   await Promise.all(pending);
   page.off('response', onResponse);
   return total;
@@ -68,8 +77,7 @@ export async function measureBytes(
   await pointAtSandbox(editing);
   const sandbox = editing.locator('bcp-sandbox').first();
   await sandbox.getByRole('tab', { name: 'client.ts' }).click();
-  await editing.waitForLoadState('networkidle');
-  await editing.waitForTimeout(300);
+  await quiet(editing);
   const editor = await bytesDuring(
     editing,
     async () => {

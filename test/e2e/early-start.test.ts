@@ -1,7 +1,8 @@
 /**
  * The early start (decisions/0031): a pointer resting on the sandbox builds the runner frame and
  * loads a worker before the click, and a cold Run starts the frame and fetches the compiled code
- * without waiting on the controller chunk or on each other. Behaviour only: timings are the bench's.
+ * without waiting on the controller chunk or on each other; the controller's own chunks load beside
+ * it, with no modulepreload links (decisions/0075). Behaviour only: timings are the bench's.
  */
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -99,3 +100,16 @@ test('a cold Run starts the runner frame while the controller chunk is still loa
 
 test('a cold Run fetches the compiled code while the runner frame is still loading', () =>
   requestedWhileHeld(RUNNER, COMPILED));
+
+test('a cold Run requests the controller’s chunks side by side, not after the controller', () =>
+  requestedWhileHeld(CONTROLLER, /\/trace-view\.[\w-]+\.js$/));
+
+test('a Run adds no <link> to the page: each one relaid out the whole chapter (decisions/0075)', async () => {
+  const page = await openChapter();
+  const links = () => page.evaluate(() => document.querySelectorAll('link').length);
+  const before = await links();
+  await clickRun(page);
+  await finished(page);
+  expect(await links()).toBe(before);
+  await page.close();
+});

@@ -142,9 +142,14 @@ class SandboxElement extends HTMLElement {
   }
 
   private load(): Promise<SandboxController> {
-    this.controller ??= import('./sandbox-controller').then(
-      ({ SandboxController }) => new SandboxController(this, this.data()),
-    );
+    // The controller's chunks load side by side: the build inserts no modulepreload links (each one
+    // relaid out the whole page, decisions/0075), so its imports would otherwise load one by one.
+    this.controller ??= Promise.all([
+      import('./sandbox-controller'),
+      import('./trace-view'),
+      import('../trace/trace-model'),
+      import('../trace/validate'),
+    ]).then(([{ SandboxController }]) => new SandboxController(this, this.data()));
     return this.controller;
   }
 

@@ -6,7 +6,11 @@
 import { bringIntoView } from './frame-scheduler';
 import { isSwitch, knobLabel } from './knobs';
 import type { NoticeKind } from './sandbox-notice';
-import { decodeShare, shareLink, sharedSandbox, type SharedCode } from './share-link';
+import { sharedSandbox } from './share-fragment';
+import type { SharedCode } from './share-link';
+
+/** The link codec loads only for a link or a "Copy link": it was 1 KB gzip of every first Run. */
+const codec = () => import('./share-link');
 
 /** What the share session needs from its sandbox. */
 export interface ShareHost {
@@ -57,6 +61,7 @@ export class ShareSession {
   /** Loads the link in the address bar when it is for this sandbox. */
   async openFromLocation(): Promise<void> {
     if (sharedSandbox(location.hash) !== this.host.id) return;
+    const { decodeShare } = await codec();
     const result = await decodeShare(location.hash, {
       id: this.host.id,
       files: Object.keys(this.host.originals),
@@ -112,6 +117,7 @@ export class ShareSession {
     }
     const page = new URL(location.href);
     page.hash = '';
+    const { shareLink } = await codec();
     const link = await shareLink(page.href, { sandbox: this.host.id, files, params });
     if (!link.ok) {
       this.refuse(link.reason);

@@ -13,14 +13,14 @@
  * message's wire form; `addTool(element)`, a control (replay slider, export button) in the toolbar.
  */
 import type { TraceEvent } from '../trace/events';
-import { toHar } from '../trace/har-export';
 import { TraceModel } from '../trace/trace-model';
 import { DiagramPane, ZOOMS } from './trace-diagram-pane';
 import { countersTable, formatMs, h, renderWire, updateCounters, wirePane } from './trace-details';
 import { MessageList, keyTarget } from './trace-list';
 import { ReplayTimeline } from './replay-timeline';
 import { FOLD_PER_FRAME, bringIntoView, requestDraw, type FrameWork } from './frame-scheduler';
-import { TraceToolbar, downloadJson, type TraceViewKind } from './trace-toolbar';
+import { TraceToolbar, type TraceViewKind } from './trace-toolbar';
+import { downloadHar } from './har-download';
 import { hasLaneHeaders } from './trace-waterfall';
 import { WaterfallPane } from './trace-waterfall-pane';
 
@@ -389,12 +389,10 @@ export class TraceView implements FrameWork {
   private download(): void {
     // `trace` folds anything not drawn yet, so the file has every event.
     const latencyMs = this.options.latencyMs?.();
-    const data = toHar(this.trace.events, {
+    void downloadHar(this.root, this.trace.events, {
       sandbox: this.options.name ?? 'sandbox',
       startedAt: this.startedAt.toISOString(),
       ...(latencyMs === undefined ? {} : { latencyMs }),
     });
-    const name = this.options.name ?? 'sandbox';
-    downloadJson(this.root, data, `trace-${name}.har`);
   }
 }

@@ -10,6 +10,7 @@ import { runSandboxInNode } from '../src/sandbox/node/harness.ts';
 import { parseManifest } from '../src/sandbox/contract/manifest.ts';
 import { SANDBOX_ID, chapterOfSandbox } from '../src/sandbox/runtime/sandbox-id.ts';
 import { checkKnob } from '../src/sandbox/ui/knobs.ts';
+import { centreHosts, laneOrder } from '../src/sandbox/ui/trace-lanes.ts';
 import { toHar } from '../src/sandbox/trace/har-export.ts';
 import { harSchemaErrors } from './har-json-schema.ts';
 import { withPartials } from './chapter-source.ts';
@@ -81,5 +82,27 @@ describe.each(ids)('sandboxes/%s', (id) => {
     // "Export" on the page writes this HAR from the same events: valid for tools nobody here wrote.
     const har = toHar(trace, { sandbox: id, startedAt: '2026-12-06T06:00:00.000Z' });
     expect(harSchemaErrors(har)).toEqual([]);
+    // The traffic view keeps the run's hubs (its traffic's centre) off the diagram's edges.
+    const manifest = parseManifest(JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8')), id);
+    expect(
+      hubsAtAnEdge(
+        manifest,
+        trace.map((event) => [event.from, event.to] as const),
+      ),
+      `hubs at an edge of the diagram: set "lanes" in sandboxes/${id}/sandbox.json`,
+    ).toEqual([]);
   }, 20_000);
 });
+
+/** Hubs of a run's traffic that the lane order puts first or last (none when every lane is one). */
+function hubsAtAnEdge(
+  manifest: ReturnType<typeof parseManifest>,
+  links: ReadonlyArray<readonly [string, string]>,
+): string[] {
+  const hosts = Object.keys(manifest.hosts);
+  const order = laneOrder({ clients: Object.keys(manifest.clients), hosts, lanes: manifest.lanes });
+  const hubs = centreHosts(links, hosts);
+  // Three hubs among three lanes (a triangle) cannot all be inside; any order is as good then.
+  if (hubs.length > order.length - 2) return [];
+  return hubs.filter((hub) => hub === order[0] || hub === order.at(-1));
+}

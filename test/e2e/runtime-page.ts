@@ -118,6 +118,7 @@ export function inlineSandbox(server: string, client: string): SandboxFolder {
       params: {},
       faults: [],
       connectionLimit: 0,
+      lanes: [],
     },
     files: { 'server.ts': server, 'client.ts': client },
   };

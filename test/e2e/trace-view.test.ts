@@ -390,6 +390,7 @@ describe('responsiveness', () => {
       params: {},
       faults: [],
       connectionLimit: 0,
+      lanes: [],
     };
     const files = {
       'client.ts': `export default async function main(server: URL) {

@@ -340,6 +340,55 @@ describe('the workbench', () => {
     await page.close();
   });
 
+  test('at 1280×800 the wire view opens beside the message list, whole on screen, and the keys drive it', async () => {
+    const page = await open('patterns/pub-sub/', 1280, 800);
+    const sandbox = page.locator('bcp-sandbox').first();
+    await bringIntoView(page, sandbox);
+    await runToEnd(sandbox);
+    // Every text of the diagram is at least 12 px, and the legend says what its marks mean.
+    const sizes = await sandbox
+      .locator('.tv-diagram-box text')
+      .evaluateAll((texts) => texts.map((text) => parseFloat(getComputedStyle(text).fontSize)));
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
+    await sandbox.locator('.tv-legend summary').click();
+    const legend = await sandbox.locator('.tv-legend').innerText();
+    for (const mark of ['Solid arrow', 'Dashed arrow', 'Green label', 'Red label', 'Bar on'])
+      expect(legend).toContain(mark);
+    await sandbox.locator('.tv-legend summary').click();
+    await sandbox.getByRole('button', { name: 'Messages', exact: true }).click();
+    const list = sandbox.getByRole('listbox');
+    await list.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const wire = sandbox.getByRole('group', { name: 'Wire view' });
+    const heading = wire.locator('h4');
+    await expect.poll(() => heading.textContent()).toMatch(/^Wire view: /);
+    const [pane, beside] = [await wire.boundingBox(), await list.boundingBox()];
+    const viewport = page.viewportSize();
+    if (!pane || !beside || !viewport) throw new Error('the wire view or the list has no box');
+    // Whole on screen, to the right of the list (not under it) and level with it.
+    expect(pane.x).toBeGreaterThanOrEqual(0);
+    expect(pane.y).toBeGreaterThanOrEqual(0);
+    expect(pane.x + pane.width).toBeLessThanOrEqual(viewport.width);
+    expect(pane.y + pane.height).toBeLessThanOrEqual(viewport.height);
+    expect(pane.x).toBeGreaterThanOrEqual(beside.x + beside.width - 1);
+    expect(pane.y).toBeLessThan(beside.y + beside.height);
+    expect(pane.y + pane.height).toBeGreaterThan(beside.y);
+    // Focus stays in the list: the next arrow shows the next message in the open wire view.
+    const selected = () => list.locator('[aria-selected="true"]').getAttribute('id');
+    expect(await selected()).toMatch(/-m1$/);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(selected).toMatch(/-m2$/);
+    expect(await list.evaluate((element) => element === document.activeElement)).toBe(true);
+    // Escape closes it and leaves focus where it was.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => wire.isVisible()).toBe(false);
+    expect(await list.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.close();
+  });
+
   test('a WebSocket handshake shows its upgrade request and its 101 answer header by header', async () => {
     const page = await open('patterns/push/', 1280, 800);
     const sandbox = page.locator('bcp-sandbox').first();

@@ -27,6 +27,12 @@ export interface SandboxManifest {
    * a request beyond it waits until one finishes. Unset means no limit.
    */
   connectionLimit?: number;
+  /**
+   * Left-to-right order of the traffic view's lifelines, naming every host and client once. Unset,
+   * the view puts clients first and a single host shared by several clients in the middle; set it
+   * when the hub (a broker, a backplane) is one of several hosts, so it is not at an edge.
+   */
+  lanes?: string[];
 }
 
 /** A number the reader can change before a run (see `SandboxManifest.params`). */
@@ -96,6 +102,7 @@ export function parseManifest(raw: unknown, id: string): Required<SandboxManifes
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
     fail('expected "connectionLimit" to be a whole number of connections (browsers use 6)');
   }
+  const lanes = parseLanes(value.lanes, everyone, fail);
   return {
     title: value.title as string,
     hosts,
@@ -105,7 +112,17 @@ export function parseManifest(raw: unknown, id: string): Required<SandboxManifes
     params,
     faults,
     connectionLimit: limit as number,
+    lanes,
   };
+}
+
+/** `lanes`, when set, is an order of every host and client: none left out, none twice. */
+function parseLanes(raw: unknown, everyone: string[], fail: (what: string) => never): string[] {
+  if (raw === undefined) return [];
+  const names = Array.isArray(raw) ? (raw as unknown[]) : [];
+  const exact = names.length === everyone.length && everyone.every((name) => names.includes(name));
+  if (!exact) fail(`expected "lanes" to list each of ${everyone.join(', ')} once`);
+  return names as string[];
 }
 
 /** Default values of a manifest's params: what code sees outside the page. */

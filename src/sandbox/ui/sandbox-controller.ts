@@ -104,12 +104,10 @@ export class SandboxController {
     this.markEdited();
   }
 
-  /** The order of lifelines in the diagram: a hub shared by several clients in the middle. */
+  /** The order of lifelines in the diagram: the hub in the middle (trace-lanes.ts). */
   private hostOrder(): string[] {
-    return laneOrder({
-      clients: Object.keys(this.data.manifest.clients),
-      hosts: Object.keys(this.data.manifest.hosts),
-    });
+    const { clients, hosts, lanes } = this.data.manifest;
+    return laneOrder({ clients: Object.keys(clients), hosts: Object.keys(hosts), lanes });
   }
 
   /** Whether the reader changed any file (exercise verdicts wait for that). */

@@ -165,22 +165,3 @@ function counterCells(counters: HostCounters): string[] {
     `${counters.openNow} / ${counters.openPeak}`,
   ];
 }
-
-/** The wire view beside the traffic view: a close button and the box `renderWire` fills. */
-export function wirePane(onClose: () => void): { pane: HTMLElement; wire: HTMLDivElement } {
-  const close = h(
-    'button',
-    { type: 'button', class: 'tv-close', 'aria-label': 'Close the wire view' },
-    '×',
-  );
-  close.addEventListener('click', onClose);
-  const wire = h('div', { class: 'tv-wire' });
-  const pane = h(
-    'section',
-    // A group, not a landmark: a page with several sandboxes has several wire views.
-    { class: 'tv-details', role: 'group', 'aria-label': 'Wire view', tabindex: '-1' },
-    close,
-    wire,
-  );
-  return { pane, wire };
-}

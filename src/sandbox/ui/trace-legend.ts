@@ -42,6 +42,19 @@ const swatch = (className: string, text: string): SVGElement =>
     },
   ]);
 
+const selectedRow = (): SVGElement =>
+  sample([
+    {
+      tag: 'g',
+      attrs: { class: 'tv-row tv-request tv-selected' },
+      children: [
+        { tag: 'rect', attrs: { class: 'tv-hit', x: 0, y: 0, width: 44, height: 16 } },
+        { tag: 'line', attrs: { class: 'tv-arrow', x1: 2, y1: 8, x2: 34, y2: 8 } },
+        { tag: 'polygon', attrs: { class: 'tv-head', points: '42,8 34,4 34,12' } },
+      ],
+    },
+  ]);
+
 const bar = (className: string): SVGElement =>
   sample([{ tag: 'rect', attrs: { class: className, x: 18, y: 1, width: 6, height: 14, rx: 2 } }]);
 
@@ -89,6 +102,7 @@ export function traceLegend(): HTMLDetailsElement {
       item(swatch('tv-ws-message', 'ws'), 'Blue label: WebSocket traffic or a 3xx answer'),
       item(bar('tv-bar'), 'Bar on a lifeline: a request held, a stream or a socket open'),
       item(bar('tv-bar tv-bar-open'), 'Brighter bar: still open when the trace was drawn'),
+      item(selectedRow(), 'Shaded row: the message shown in the wire view (Escape closes it)'),
       item(waterfall(), 'Waterfall bar: light while waiting for the answer, solid while receiving'),
     ),
     h(

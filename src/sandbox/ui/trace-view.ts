@@ -15,14 +15,15 @@
 import type { TraceEvent } from '../trace/events';
 import { TraceModel } from '../trace/trace-model';
 import { DiagramPane, ZOOMS } from './trace-diagram-pane';
-import { countersTable, formatMs, h, renderWire, updateCounters, wirePane } from './trace-details';
+import { countersTable, formatMs, h, updateCounters } from './trace-details';
 import { MessageList, keyTarget } from './trace-list';
 import { ReplayTimeline } from './replay-timeline';
-import { FOLD_PER_FRAME, bringIntoView, requestDraw, type FrameWork } from './frame-scheduler';
+import { FOLD_PER_FRAME, requestDraw, type FrameWork } from './frame-scheduler';
 import { TraceToolbar, type TraceViewKind } from './trace-toolbar';
 import { downloadHar } from './har-download';
 import { hasLaneHeaders } from './trace-waterfall';
 import { WaterfallPane } from './trace-waterfall-pane';
+import { WirePane } from './trace-wire-pane';
 
 export interface TraceViewOptions {
   /** Lifelines in order (see trace-lanes.ts: hubs in the middle). */
@@ -69,8 +70,7 @@ export class TraceView implements FrameWork {
   private readonly list: MessageList;
   private readonly waterfall: WaterfallPane;
   private readonly countersBody: HTMLTableSectionElement;
-  private readonly details: HTMLElement;
-  private readonly wire: HTMLDivElement;
+  private readonly details: WirePane;
   /** Time the last frame spent drawing, in ms (read by tests and the performance budget). */
   lastRenderMs = 0;
   maxRenderMs = 0;
@@ -130,11 +130,13 @@ export class TraceView implements FrameWork {
       ),
     };
 
-    ({ pane: this.details, wire: this.wire } = wirePane(() => {
-      this.setDetails(false);
-      this.schedule();
-    }));
-    this.setDetails(false);
+    this.details = new WirePane(root, {
+      changed: (open) => {
+        this.options.onDetails?.(open);
+        this.schedule();
+      },
+      view: () => this.panes[this.view],
+    });
     root.append(
       this.toolbar.element,
       this.status,
@@ -143,11 +145,12 @@ export class TraceView implements FrameWork {
         'div',
         { class: 'tv-main' },
         h('div', { class: 'tv-view' }, ...Object.values(this.panes)),
-        this.details,
+        this.details.pane,
       ),
     );
+    root.addEventListener('keydown', (event) => this.details.onKey(event));
     this.observeSizes();
-    renderWire(this.wire, this.model, -1);
+    this.details.clear(this.model);
     this.show('diagram');
   }
 
@@ -214,7 +217,7 @@ export class TraceView implements FrameWork {
     else {
       this.selected = this.active = -1;
       this.diagram.follow = this.list.follow = true;
-      renderWire(this.wire, this.model, -1);
+      this.details.clear(this.model);
       this.render();
       this.settle();
     }
@@ -240,8 +243,7 @@ export class TraceView implements FrameWork {
     this.diagram.follow = this.list.follow = true;
     this.invalidate();
     this.list.clear();
-    this.setDetails(false);
-    renderWire(this.wire, this.model, -1);
+    this.details.clear(this.model);
     this.schedule();
   }
 
@@ -356,7 +358,9 @@ export class TraceView implements FrameWork {
     const next = keyTarget(event.key, this.active, total, this.list.page);
     if (next === undefined) return;
     event.preventDefault();
-    this.activate(next);
+    // With the wire view open the keys walk the messages in it, as a list beside its details does.
+    if (this.details.open) this.select(next);
+    else this.activate(next);
   }
 
   /** Moves the keyboard cursor to message `index` and scrolls the views to it. */
@@ -373,17 +377,9 @@ export class TraceView implements FrameWork {
     if (!this.model.messages[index]) return;
     this.selected = index;
     this.activate(index);
-    renderWire(this.wire, this.model, index);
-    this.setDetails(true);
     this.waterfall.invalidate();
     this.diagram.invalidate();
-    this.schedule();
-    if (reveal) bringIntoView(this.details, 'nearest');
-  }
-
-  private setDetails(open: boolean): void {
-    this.root.dataset.details = open ? 'open' : 'closed';
-    this.options.onDetails?.(open);
+    this.details.show(this.model, index, reveal);
   }
 
   private download(): void {

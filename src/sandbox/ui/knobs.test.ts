@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkKnob, isSwitch, knobDigits, knobLabel } from './knobs';
+import { checkKnob, isSwitch, knobDigits, knobLabel, knobName } from './knobs';
 
 const pool = { label: 'Pool size', min: 1, max: 30, step: 1 };
 
@@ -23,6 +23,24 @@ describe('knobs', () => {
       'Upgrade the sidecar-to-sidecar hop',
     );
     expect(knobLabel('Rounds of questions')).toBe('Rounds of questions');
+  });
+
+  test('a switch tells what 0 and 1 meant as off and on, never as numbers', () => {
+    expect(knobLabel('Drain before the restart (0: stop at once, 1: drain)')).toBe(
+      'Drain before the restart (off: stop at once; on: drain)',
+    );
+    expect(knobLabel('Transactional outbox (0: commit, then publish; 1: outbox and relay)')).toBe(
+      'Transactional outbox (off: commit, then publish; on: outbox and relay)',
+    );
+    expect(knobLabel("Idempotent producer (0: off; 1: on, Kafka's default since 3.0)")).toBe(
+      "Idempotent producer (on: Kafka's default since 3.0)",
+    );
+    expect(
+      knobLabel('Tabs reach the server over HTTP/2 (0: HTTP/1.1, six connections per host)'),
+    ).toBe('Tabs reach the server over HTTP/2 (off: HTTP/1.1, six connections per host)');
+    expect(knobName('Transactional outbox (0: commit, then publish; 1: outbox and relay)')).toBe(
+      'Transactional outbox',
+    );
   });
 
   test('values in range on the step pass; others are refused with the bound in the message', () => {

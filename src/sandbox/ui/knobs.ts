@@ -10,9 +10,29 @@ export function isSwitch(param: Pick<SandboxParam, 'min' | 'max' | 'step'>): boo
   return param.min === 0 && param.max === 1 && (param.step ?? 1) === 1;
 }
 
-/** A switch's label without the "(0 off, 1 on)" note that a number box needed. */
+/** A number box's legend of what 0 and 1 mean, "(0: A; 1: B)" or "(0 off, 1 on)", at the label's end. */
+const LEGEND = /\s*\(\s*0\s*[:=]?\s*(.*?)(?:\s*[;,]\s*1\s*[:=]?\s*(.*?))?\s*\)\s*$/i;
+
+/** A switch's name alone, without the legend of its values: "Sticky sessions". */
+export function knobName(label: string): string {
+  return label.replace(LEGEND, '');
+}
+
+/**
+ * A switch's label: a number box's legend of 0 and 1 told as off and on, or left out when it only
+ * said "off" and "on" ("Drain before the restart (off: stop at once; on: drain)").
+ */
 export function knobLabel(label: string): string {
-  return label.replace(/\s*\(0\s*=?\s*off,\s*1\s*=?\s*on\)\s*$/i, '');
+  const legend = LEGEND.exec(label);
+  if (!legend) return label;
+  const says = (text: string | undefined, word: string): string =>
+    (text ?? '').replace(new RegExp(`^${word}\\b[\\s,;:]*`, 'i'), '');
+  const parts = [
+    ['off', says(legend[1], 'off')],
+    ['on', says(legend[2], 'on')],
+  ].filter(([, text]) => text !== '');
+  if (parts.length === 0) return knobName(label);
+  return `${knobName(label)} (${parts.map(([word, text]) => `${word}: ${text}`).join('; ')})`;
 }
 
 /** Digits a number knob's box must show whole: its longest value (min, max or default). */

@@ -4,7 +4,7 @@
  * reader's own saved edits are replaced only after they say so. Text reaches the page as text only.
  */
 import { bringIntoView } from './frame-scheduler';
-import { isSwitch, knobLabel } from './knobs';
+import { isSwitch, knobName } from './knobs';
 import type { NoticeKind } from './sandbox-notice';
 import { sharedSandbox } from './share-fragment';
 import type { SharedCode } from './share-link';
@@ -192,7 +192,7 @@ export class ShareSession {
       .map(([name, value]) => {
         const param = this.host.params[name];
         // A switch reads as the reader saw it: "Sticky sessions on", not "(0 off, 1 on) 1".
-        if (param && isSwitch(param)) return `${knobLabel(param.label)} ${value ? 'on' : 'off'}`;
+        if (param && isSwitch(param)) return `${knobName(param.label)} ${value ? 'on' : 'off'}`;
         return `${param?.label ?? name} ${value}`;
       });
     const what = [

@@ -242,6 +242,27 @@ describe.each(everySandbox)('%s sandbox %i (%s)', (path, index) => {
       .poll(async () => (await widths()).drawn, { message: 'after Fit' })
       .toBeLessThanOrEqual(fitted.box);
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    // The page scrolls the diagram's rows, yet only those in the window are drawn (decisions/0074).
+    const rowsDrawn = () =>
+      box.evaluate(async (element) => {
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        const indexes = [...element.querySelectorAll('.tv-lanes g[data-index]')].map((row) =>
+          Number(row.getAttribute('data-index')),
+        );
+        return { count: indexes.length, last: Math.max(-1, ...indexes) };
+      });
+    expect((await rowsDrawn()).count, 'rows drawn').toBeLessThan(80);
+    const middle = await box.evaluate((element) => {
+      const { top, height } = element.getBoundingClientRect();
+      if (height < 3 * innerHeight) return undefined;
+      scrollBy(0, top + height / 2);
+      return Math.floor(height / 2 / 28) - 2; // 28 px a row, under a header of about two
+    });
+    if (middle !== undefined) {
+      const after = await rowsDrawn();
+      expect(after.count, 'rows drawn mid-page').toBeLessThan(80);
+      expect(after.last, 'rows drawn mid-page').toBeGreaterThanOrEqual(middle);
+    }
     // One scroll area: a swipe up or down over any of the trace's views scrolls the page.
     for (const view of ['Diagram', 'Messages', 'Counters']) {
       await sandbox.getByRole('button', { name: view, exact: true }).click();

@@ -7,6 +7,7 @@ import { LAYOUT, fitLane, renderDiagram, renderTimeColumn, type SvgNode } from '
 import { h } from './trace-details';
 import { filterDiagram, type DiagramModel, type FilteredDiagram } from './trace-host-filter';
 import { HostToggles } from './trace-host-toggles';
+import { growsWithContent, windowInBox } from './window-rows';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Width of the time column kept at the left. */
@@ -56,6 +57,8 @@ export class DiagramPane {
   private settled: number | undefined;
   private contentHeight = 0;
   private size = '';
+  /** The box grows with its content (phones): rows in view are those in the window. */
+  private windowed = false;
 
   constructor(onScroll: () => void) {
     this.hostsHead = h('div', { class: 'tv-diagram-hosts' });
@@ -98,8 +101,22 @@ export class DiagramPane {
   /** Reads the box's size and scroll position; call when its size changed (a resize observer). */
   measure(): void {
     this.width = this.box.clientWidth;
+    this.windowed = growsWithContent(this.box);
+    if (this.windowed) {
+      // The page scrolls, not the box: never follow the end by moving the reader's page.
+      this.follow = false;
+      this.windowScrolled();
+      return;
+    }
     this.height = this.box.clientHeight;
     if (this.scrollTarget.top === undefined) this.scrollTop = this.box.scrollTop;
+  }
+
+  /** On a scroll of the page: where the window is over the box; true if the rows in view may change. */
+  windowScrolled(): boolean {
+    if (!this.windowed) return false;
+    ({ top: this.scrollTop, height: this.height } = windowInBox(this.box));
+    return true;
   }
 
   /** Lane width for the box's current width and zoom (at zoom 0, "Fit", every lane fits the box). */
@@ -118,6 +135,7 @@ export class DiagramPane {
   /** Shows the first rows (after a run ends, the start of the story is what the reader wants). */
   scrollToStart(): void {
     this.follow = false;
+    if (this.windowed) return;
     this.scrollTop = 0;
     this.scrollTarget = { top: 0, left: 0 };
   }
@@ -125,6 +143,7 @@ export class DiagramPane {
   /** Scrolls so message `index` is in view (centred when it was out of view). */
   reveal(index: number): void {
     this.follow = false;
+    if (this.windowed) return;
     const y = LAYOUT.head + (this.filtered?.view.positionOf(index) ?? index) * LAYOUT.row;
     if (y < this.scrollTop + LAYOUT.head || y + LAYOUT.row > this.scrollTop + this.height) {
       this.scrollTop = this.scrollTarget.top = Math.max(0, y - this.height / 2);
@@ -170,7 +189,7 @@ export class DiagramPane {
       this.head.style.width = `${TIME_COLUMN + lanesWidth}px`;
     }
     const height = this.height || 360;
-    if (this.follow) {
+    if (this.follow && !this.windowed) {
       this.scrollTop = this.scrollTarget.top = Math.max(0, this.contentHeight - height);
     }
     const visible = Math.ceil(height / LAYOUT.row);

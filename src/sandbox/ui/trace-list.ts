@@ -5,6 +5,7 @@
 import { type TraceModel } from '../trace/trace-model';
 import { describeMessage } from '../trace/wire-form';
 import { h } from './trace-details';
+import { growsWithContent, windowInBox } from './window-rows';
 
 export const LIST_ROW = 26;
 const OVERSCAN = 8;
@@ -43,6 +44,8 @@ export class MessageList {
   /** The position {@link settle} last set: its scroll event is ours, not the reader's. */
   private settled: number | undefined;
   private total = 0;
+  /** The list grows with its content (phones): rows in view are those in the window. */
+  private windowed = false;
 
   constructor(
     private readonly id: string,
@@ -80,8 +83,21 @@ export class MessageList {
 
   /** Reads the list's height and scroll position; call when its size changed (a resize observer). */
   measure(): void {
+    this.windowed = growsWithContent(this.element);
+    if (this.windowed) {
+      this.follow = false;
+      this.windowScrolled();
+      return;
+    }
     this.height = this.element.clientHeight;
     if (this.scrollTarget === undefined) this.scrollTop = this.element.scrollTop;
+  }
+
+  /** On a scroll of the page: where the window is over the list; true if the rows in view may change. */
+  windowScrolled(): boolean {
+    if (!this.windowed) return false;
+    ({ top: this.scrollTop, height: this.height } = windowInBox(this.element));
+    return true;
   }
 
   /** Rows that fit in the list, for Page Up / Page Down. */
@@ -103,6 +119,7 @@ export class MessageList {
   }
 
   private scrollTo(y: number): void {
+    if (this.windowed) return;
     this.scrollTop = this.scrollTarget = Math.max(0, y);
   }
 

@@ -165,6 +165,11 @@ export class TraceView implements FrameWork {
     });
     for (const box of [this.root, this.diagram.box, this.list.element, this.waterfall.box])
       resized.observe(box);
+    // On phones the page scrolls the rows (decisions/0074): draw the ones now in the window.
+    const scrolled = () => {
+      if (this.diagram.windowScrolled() || this.list.windowScrolled()) this.schedule();
+    };
+    addEventListener('scroll', scrolled, { passive: true });
   }
 
   /** The model being drawn, with every event received so far (read-only use: tests, export, other components). */

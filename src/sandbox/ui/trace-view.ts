@@ -21,7 +21,7 @@ import { ReplayTimeline } from './replay-timeline';
 import { FOLD_PER_FRAME, requestDraw, type FrameWork } from './frame-scheduler';
 import { TraceToolbar, type TraceViewKind } from './trace-toolbar';
 import { downloadHar } from './har-download';
-import { hasLaneHeaders } from './trace-waterfall';
+import { hasLaneHeaders } from './lane-headers';
 import { WaterfallPane } from './trace-waterfall-pane';
 import { WirePane } from './trace-wire-pane';
 
@@ -110,7 +110,10 @@ export class TraceView implements FrameWork {
     });
     this.list.element.addEventListener('keydown', (event) => this.onKey(event));
 
-    this.waterfall = new WaterfallPane((index) => this.select(index, true));
+    this.waterfall = new WaterfallPane(
+      (index) => this.select(index, true),
+      () => this.schedule(),
+    );
 
     const counters = countersTable();
     this.countersBody = counters.body;
@@ -166,10 +169,8 @@ export class TraceView implements FrameWork {
     for (const box of [this.root, this.diagram.box, this.list.element, this.waterfall.box])
       resized.observe(box);
     // On phones the page scrolls the rows (decisions/0074): draw the ones now in the window.
-    const scrolled = () => {
-      if (this.diagram.windowScrolled() || this.list.windowScrolled()) this.schedule();
-    };
-    addEventListener('scroll', scrolled, { passive: true });
+    const scrolled = () => [this.diagram, this.list].filter((pane) => pane.windowScrolled());
+    addEventListener('scroll', () => scrolled().length > 0 && this.schedule(), { passive: true });
   }
 
   /** The model being drawn, with every event received so far (read-only use: tests, export, other components). */

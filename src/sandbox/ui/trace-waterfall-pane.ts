@@ -7,7 +7,6 @@
 import type { TraceModel } from '../trace/trace-model';
 import { formatMs, h } from './trace-details';
 import { toDom } from './trace-diagram-pane';
-import { renderWaterfall, waterfallRows } from './trace-waterfall';
 
 export class WaterfallPane {
   /** The scrolling box (focusable, so keyboard users can scroll it). */
@@ -15,8 +14,15 @@ export class WaterfallPane {
   private rendered = '';
   private width = 0;
   private scrollTarget: number | undefined;
+  /** The drawing code, loaded when the waterfall is first shown (most runs never show it). */
+  private drawing: typeof import('./trace-waterfall') | undefined;
+  private loading: Promise<void> | undefined;
 
-  constructor(onClick: (index: number) => void) {
+  /** `redraw` asks for a frame once the drawing code has loaded. */
+  constructor(
+    onClick: (index: number) => void,
+    private readonly redraw: () => void,
+  ) {
     this.box = h('div', {
       class: 'tv-waterfall-box',
       tabindex: '0',
@@ -50,6 +56,15 @@ export class WaterfallPane {
   }
 
   render(model: TraceModel, selected: number): void {
+    const drawing = this.drawing;
+    if (!drawing) {
+      this.loading ??= import('./trace-waterfall').then((loaded) => {
+        this.drawing = loaded;
+        this.redraw();
+      });
+      return;
+    }
+    const { renderWaterfall, waterfallRows } = drawing;
     const width = this.width || 600;
     const selectedExchange = model.messages[selected]?.exchange;
     const key = `${model.events.length}:${width}:${selectedExchange}`;

@@ -5,7 +5,7 @@
  * hosts, so "http1 → server" shows 6 connections each carrying requests one after another, and
  * "http2 → server" shows 30 streams side by side. Pure: it returns an element tree like trace-svg.ts.
  */
-import type { HeaderList, TraceEvent } from '../trace/events';
+import { LANE_HEADERS, headerValue } from './lane-headers';
 import type { TraceExchange } from '../trace/model-types';
 import { el, type SvgNode } from './svg-node';
 
@@ -33,23 +33,6 @@ export interface WaterfallRow {
   lane: string;
   bars: WaterfallBar[];
 }
-
-/** Request headers that name the connection or stream an exchange travels on. */
-const LANE_HEADERS: Array<[header: string, noun: string]> = [
-  ['x-connection', 'connection'],
-  ['x-stream-id', 'stream'],
-];
-
-/** Whether an event is a request that names its connection or stream (so a waterfall shows lanes). */
-export function hasLaneHeaders(event: TraceEvent): boolean {
-  return (
-    event.kind === 'request' &&
-    LANE_HEADERS.some(([name]) => headerValue(event.headers, name) !== undefined)
-  );
-}
-
-const headerValue = (headers: HeaderList, name: string): string | undefined =>
-  headers.find(([key]) => key.toLowerCase() === name)?.[1];
 
 const targetOf = (url: string): string => {
   try {

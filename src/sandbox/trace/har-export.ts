@@ -7,7 +7,7 @@
  */
 import { BODY_BYTES, type HeaderList, type TraceEvent } from './events';
 import { TraceModel } from './trace-model';
-import { requestHeadBytes, responseHeadBytes, upgradeHeadBytes } from './wire-bytes';
+import { header, requestHeadBytes, responseHeadBytes, upgradeHeadBytes } from './wire-bytes';
 
 export interface HarExportMeta {
   /** Sandbox id or title. */
@@ -131,9 +131,6 @@ function utf8Text(bytes: Uint8Array, partial: boolean): string | undefined {
     return undefined;
   }
 }
-
-const header = (headers: HeaderList, name: string): string | undefined =>
-  headers.find(([key]) => key.toLowerCase() === name)?.[1];
 
 const pairs = (headers: HeaderList): HarNameValue[] =>
   headers.map(([name, value]) => ({ name, value }));

@@ -7,7 +7,7 @@
  * size, the close code, and error and abort events.
  */
 import type { HeaderList, TraceEvent } from './events';
-import { requestTarget, utf8Length } from './wire-bytes';
+import { header, requestTarget, utf8Length } from './wire-bytes';
 
 /** Headers that differ between agents or runs without the sandbox's code asking for them. */
 const VOLATILE = new Set([
@@ -25,16 +25,13 @@ const VOLATILE = new Set([
 
 const NO_CACHE = new Set(['cache-control', 'pragma']);
 
-const value = (headers: HeaderList, name: string): string | undefined =>
-  headers.find(([key]) => key.toLowerCase() === name)?.[1];
-
 const names = (headers: HeaderList, request = false): string =>
   [...new Set(headers.map(([name]) => name.toLowerCase()))]
     .filter((name) => !VOLATILE.has(name))
     // Agents add these by themselves: `accept: */*`, and `cache-control`/`pragma: no-cache` on a
     // conditional request (Fetch standard, HTTP-network-or-cache fetch). Values the code chose count.
-    .filter((name) => !request || name !== 'accept' || value(headers, 'accept') !== '*/*')
-    .filter((name) => !request || !NO_CACHE.has(name) || value(headers, name) !== 'no-cache')
+    .filter((name) => !request || name !== 'accept' || header(headers, 'accept') !== '*/*')
+    .filter((name) => !request || !NO_CACHE.has(name) || header(headers, name) !== 'no-cache')
     .sort()
     .join(',');
 
@@ -61,8 +58,8 @@ export function stableBytes(preview: string, size: number): number {
 
 /** How a body was framed: its declared length, chunked, or neither. */
 function framing(headers: HeaderList): string {
-  if (/chunked/i.test(value(headers, 'transfer-encoding') ?? '')) return 'chunked';
-  const length = value(headers, 'content-length');
+  if (/chunked/i.test(header(headers, 'transfer-encoding') ?? '')) return 'chunked';
+  const length = header(headers, 'content-length');
   return length === undefined ? 'unframed' : 'content-length';
 }
 
@@ -149,7 +146,7 @@ function describe(event: TraceEvent, exchange: Exchange): string {
       return `${event.from} → ${event.to} ${event.method} ${requestTarget(event.url)} [${names(event.headers, true)}]${body}`;
     }
     case 'response': {
-      const length = value(event.headers, 'content-length');
+      const length = header(event.headers, 'content-length');
       if (length !== undefined) exchange.declared = Number(length);
       return `→ ${event.status} ${event.statusText} [${names(event.headers)}] ${framing(event.headers)}`;
     }

@@ -2,7 +2,8 @@
  * Which request headers name the connection or stream an exchange travels on: all the traffic view
  * needs to know before it draws a waterfall, so the waterfall itself can load when first shown.
  */
-import type { HeaderList, TraceEvent } from '../trace/events';
+import type { TraceEvent } from '../trace/events';
+import { header } from '../trace/wire-bytes';
 
 /** Request headers that name the connection or stream an exchange travels on. */
 export const LANE_HEADERS: Array<[header: string, noun: string]> = [
@@ -14,9 +15,6 @@ export const LANE_HEADERS: Array<[header: string, noun: string]> = [
 export function hasLaneHeaders(event: TraceEvent): boolean {
   return (
     event.kind === 'request' &&
-    LANE_HEADERS.some(([name]) => headerValue(event.headers, name) !== undefined)
+    LANE_HEADERS.some(([name]) => header(event.headers, name) !== undefined)
   );
 }
-
-export const headerValue = (headers: HeaderList, name: string): string | undefined =>
-  headers.find(([key]) => key.toLowerCase() === name)?.[1];

@@ -5,7 +5,8 @@
  * hosts, so "http1 → server" shows 6 connections each carrying requests one after another, and
  * "http2 → server" shows 30 streams side by side. Pure: it returns an element tree like trace-svg.ts.
  */
-import { LANE_HEADERS, headerValue } from './lane-headers';
+import { header as headerValue } from '../trace/wire-bytes';
+import { LANE_HEADERS } from './lane-headers';
 import type { TraceExchange } from '../trace/model-types';
 import { el, type SvgNode } from './svg-node';
 

@@ -108,7 +108,7 @@ describe('reader code against the runtime', () => {
     expect(await statusMatching(sandbox, /Stopped/, 15_000)).toBe('Stopped by the sandbox');
     // A heap that fills up goes silent the same way (decisions/0026): the message names both.
     await expect
-      .poll(() => consoleText(sandbox))
+      .poll(() => consoleText(sandbox), { timeout: 15_000 })
       .toMatch(/an endless loop, or memory filling up\?/);
   });
 
@@ -144,7 +144,7 @@ describe('reader code against the runtime', () => {
       expect.soft(status, way).toBe('Stopped by the sandbox');
       // The status changes at once; the console draws with the next frame.
       await expect
-        .poll(() => consoleText(sandbox), { message: way })
+        .poll(() => consoleText(sandbox), { message: way, timeout: 15_000 })
         .toMatch(/used more than 1 GB of memory/);
       expect.soft(await consoleText(sandbox), way).not.toContain('holding 2048 MB');
     }

@@ -15,19 +15,47 @@ export function sandboxIn(page: Page, id: string, frame: Page | Frame = page): S
   return { page, root: frame.locator(`bcp-sandbox[data-sandbox="${id}"]`) };
 }
 
+/**
+ * Presses Run and starts recording every status text from then on, so `statusMatching` waits for
+ * this run's status, not the last run's (a run that ends the same way shows the same text).
+ */
 export async function pressRun(sandbox: SandboxUnderTest): Promise<void> {
+  await sandbox.root.locator('[data-status]').evaluate((status) => {
+    const recorded = status as HTMLElement & { statusLog?: { seen: string[]; stop(): void } };
+    recorded.statusLog?.stop();
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => seen.push(status.textContent ?? ''));
+    observer.observe(status, { childList: true, characterData: true, subtree: true });
+    recorded.statusLog = { seen, stop: () => observer.disconnect() };
+  });
   await sandbox.root.getByRole('button', { name: 'Run', exact: true }).click();
 }
 
-/** Waits until the status line matches, and returns it. */
+/**
+ * Waits until a status shown since the last `pressRun` (or, before any, the current one) matches,
+ * and returns it.
+ */
 export async function statusMatching(
   sandbox: SandboxUnderTest,
   pattern: RegExp,
   timeout = 30_000,
 ): Promise<string> {
   const status = sandbox.root.locator('[data-status]');
-  await status.filter({ hasText: pattern }).waitFor({ timeout });
-  return status.innerText();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const shown = await status.evaluate((element) => {
+      const log = (element as HTMLElement & { statusLog?: { seen: string[] } }).statusLog;
+      return log ? log.seen : [element.textContent ?? ''];
+    });
+    const match = shown.map((text) => text.trim()).find((text) => pattern.test(text));
+    if (match !== undefined) return match;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `No status matched ${pattern} within ${timeout} ms; shown: ${shown.join(' → ')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export function consoleText(sandbox: SandboxUnderTest): Promise<string> {

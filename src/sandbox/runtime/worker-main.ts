@@ -260,6 +260,8 @@ function startClient(
     if (typeof main !== 'function') {
       throw new TypeError(`${file} must export default async function main(server: URL) { … }`);
     }
+    // Compiling and starting the hosts took time: main() gets the whole silence limit from here.
+    beat();
     result = apply(main as (...args: unknown[]) => unknown, undefined, args);
   } catch (error) {
     return failed(error);

@@ -14,6 +14,7 @@ import {
   watchLongTasks,
 } from './page-runs.ts';
 import { summarise, type Row } from './stats.ts';
+import { traceTasks, type LongestTasks } from './task-cpu.ts';
 import { sequentialPosts, simultaneousClients } from './workloads.ts';
 
 interface LoadRun {
@@ -22,13 +23,21 @@ interface LoadRun {
   heap: number;
   events: number;
   console: string;
+  /** From a Chromium trace of the run, when one was asked for. */
+  tasks?: LongestTasks;
 }
 
 /** Pastes `client` into the chapter, runs it, and reports what the page went through. */
-async function runInPage(browser: Browser, chapter: string, client: string): Promise<LoadRun> {
+async function runInPage(
+  browser: Browser,
+  chapter: string,
+  client: string,
+  traced = false,
+): Promise<LoadRun> {
   const page = await openChapter(browser, chapter);
   await replaceFile(page, 'client.ts', client);
   const longest = await watchLongTasks(page);
+  const endTrace = traced ? await traceTasks(page) : undefined;
   const arrivals = await countArrivals(page);
   const start = performance.now();
   await page.locator('bcp-sandbox [data-action="run"]').first().click();
@@ -41,6 +50,7 @@ async function runInPage(browser: Browser, chapter: string, client: string): Pro
     heap: await heapMb(page),
     events: (await arrivals()).events,
     console: await consoleText(page),
+    ...(endTrace ? { tasks: await endTrace() } : {}),
   };
   await page.close();
   return result;
@@ -84,6 +94,12 @@ export async function measureLoad(
     unit: 'ms',
     value: summarise(floods.map((run) => run.ms)),
   });
+  rows.push(
+    taskCpuRow(
+      '2,000 traced POSTs',
+      await runInPage(browser, chapter, sequentialPosts(2000), true),
+    ),
+  );
   const perPost = (floods[0]?.events ?? 0) / 2000 || 4;
 
   if (!skip.has('scale')) {
@@ -98,6 +114,9 @@ export async function measureLoad(
         ...(events === 10_000 ? { goal: underFifty } : {}),
         note: `${(runs[0]?.events ?? 0).toLocaleString('en')} events reached the page`,
       });
+      if (events === 10_000) {
+        rows.push(taskCpuRow(name, await runInPage(browser, chapter, client, true)));
+      }
       rows.push({
         label: `${name}: page heap after GC`,
         unit: 'MB',
@@ -138,4 +157,17 @@ export async function measureLoad(
     });
   }
   return rows;
+}
+
+/**
+ * The page's own work in its longest task, from one more run under a Chromium trace (tracing slows
+ * the page, so it is not one of the timed runs): what the page costs without the wait for a core.
+ */
+function taskCpuRow(name: string, run: LoadRun): Row {
+  return {
+    label: `${name}: longest page task, CPU time`,
+    unit: 'ms',
+    value: summarise([run.tasks?.cpuMs ?? NaN]),
+    note: `one traced run; its longest task took ${Math.round(run.tasks?.wallMs ?? NaN)} ms of wall time`,
+  };
 }

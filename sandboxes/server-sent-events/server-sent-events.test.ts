@@ -174,6 +174,20 @@ describe('the server handler on its own', () => {
       env,
     );
 
+  it('refuses other methods than GET and HEAD on its streams with 405 and Allow, opening none', async () => {
+    for (const path of ['/prices', '/clock']) {
+      const response = await server.fetch(
+        new Request(`http://server.test${path}`, { method: 'POST', body: '{}' }),
+        env,
+      );
+      expect([path, response.status, response.headers.get('allow')]).toEqual([
+        path,
+        405,
+        'GET, HEAD',
+      ]);
+    }
+  });
+
   it('answers 204 to a client that already has the last price', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     // Fake timers: the feed this first request starts publishes when the next test says so.

@@ -21,8 +21,18 @@ let connections = 0;
 export default {
   fetch(request: Request, env: SandboxEnv): Response {
     const { pathname } = new URL(request.url);
+    if (pathname !== '/prices' && pathname !== '/clock') {
+      return new Response('not found', { status: 404 });
+    }
+    // A stream is read with GET, as EventSource does (HEAD asks what GET would answer); other
+    // methods are told which ones work (405 with Allow, RFC 9110 §15.5.6).
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return new Response('GET this event stream', {
+        status: 405,
+        headers: { allow: 'GET, HEAD' },
+      });
+    }
     if (pathname === '/clock') return clock(request, env.params.intervalMs ?? 500);
-    if (pathname !== '/prices') return new Response('not found', { status: 404 });
     feed ??= setInterval(publish, env.params.intervalMs ?? 500); // the market opens
 
     const after = Number(request.headers.get('last-event-id') ?? 0);

@@ -1,5 +1,5 @@
 import type { ConsoleEntry } from '../runtime/protocol';
-import { cancelDraw, requestDraw, type FrameWork } from './frame-scheduler';
+import { cancelDraw, requestDraw, requestOutputDraw, type FrameWork } from './frame-scheduler';
 
 /** Lines kept in the page per run; the runtime caps output too, this bounds the DOM. */
 const MAX_LINES = 1500;
@@ -37,7 +37,7 @@ export class ConsoleView implements FrameWork {
 
   add(entries: ConsoleEntry[]): void {
     this.pending.push(...entries);
-    this.schedule();
+    requestOutputDraw(this);
   }
 
   /** A message from the sandbox itself (run started, stopped, crashed). */
@@ -57,6 +57,14 @@ export class ConsoleView implements FrameWork {
     requestDraw(this);
   }
 
+  /** Draws the lines waiting now, when the run ended: its status and its last lines show together. */
+  flush(): void {
+    cancelDraw(this);
+    this.draw();
+    // Following the end is a scroll position: set on the next frame, after layout.
+    requestDraw(this);
+  }
+
   /** Appends the lines that arrived since the last frame (part of the frame, frame-scheduler.ts). */
   draw(): void {
     const fragment = document.createDocumentFragment();
@@ -65,7 +73,8 @@ export class ConsoleView implements FrameWork {
       this.lines += 1;
       fragment.append(this.line(entry.host, entry.level, entry.text));
     }
-    this.appended = fragment.childNodes.length > 0;
+    // Cleared by settle(): a flush's draw and the frame's draw after it both keep it set.
+    if (fragment.childNodes.length > 0) this.appended = true;
     if (this.droppedLine) this.list.insertBefore(fragment, this.droppedLine);
     else this.list.append(fragment);
     if (this.droppedCount !== this.droppedShown) this.showDropped(this.droppedCount);

@@ -24,11 +24,21 @@ export const FOLD_PER_FRAME = 1000;
 /** A frame comes this long after it was asked for even when the tab gets no animation frames. */
 const HIDDEN_TAB_MS = 250;
 
+/**
+ * Least time from one frame to a frame asked for by new output (console lines, trace events). A
+ * busy run would otherwise redraw on every animation frame; twenty times a second is enough to
+ * follow it, and leaves the cores to the run (decisions/0078). Scrolling and clicks draw at once.
+ */
+export const OUTPUT_FRAME_MS = 50;
+
 const queued = new Set<FrameWork>();
+const paced = new Map<FrameWork, ReturnType<typeof setTimeout>>();
 let frame: number | undefined;
 let fallback: ReturnType<typeof setTimeout> | undefined;
+let lastFrame = -Infinity;
 
 function run(): void {
+  lastFrame = performance.now();
   if (frame !== undefined) cancelAnimationFrame(frame);
   clearTimeout(fallback);
   frame = fallback = undefined;
@@ -46,9 +56,25 @@ export function requestDraw(work: FrameWork): void {
   fallback ??= setTimeout(run, HIDDEN_TAB_MS);
 }
 
+/** Draws `work` for new output: on the next frame, but not sooner than OUTPUT_FRAME_MS after the last. */
+export function requestOutputDraw(work: FrameWork): void {
+  if (queued.has(work) || paced.has(work)) return;
+  const wait = lastFrame + OUTPUT_FRAME_MS - performance.now();
+  if (wait <= 0) return requestDraw(work);
+  paced.set(
+    work,
+    setTimeout(() => {
+      paced.delete(work);
+      requestDraw(work);
+    }, wait),
+  );
+}
+
 /** Forgets a draw asked for (the view was reset and will ask again). */
 export function cancelDraw(work: FrameWork): void {
   queued.delete(work);
+  clearTimeout(paced.get(work));
+  paced.delete(work);
 }
 
 /** How long a stand-in idle period lasts where the browser has no `requestIdleCallback` (Safari). */

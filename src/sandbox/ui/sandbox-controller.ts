@@ -274,6 +274,7 @@ export class SandboxController {
         if (!mine()) return;
         this.current = undefined;
         this.traceView.finish();
+        this.consoleView.flush();
         this.emit('sandbox:end', { ok, killed: false });
         void this.checkExercises({ ok, ...this.runLog });
         const elapsed = Math.round(performance.now() - this.startedAt);
@@ -293,6 +294,7 @@ export class SandboxController {
           byReader ? 'Stopped. Everything this run started has ended.' : reason,
           byReader ? 'info' : 'error',
         );
+        this.consoleView.flush();
         this.setStatus('stopped', byReader ? 'Stopped' : 'Stopped by the sandbox');
       },
     };

@@ -18,7 +18,7 @@ import { DiagramPane, ZOOMS } from './trace-diagram-pane';
 import { countersTable, formatMs, h, updateCounters } from './trace-details';
 import { MessageList, keyTarget } from './trace-list';
 import { ReplayTimeline } from './replay-timeline';
-import { FOLD_PER_FRAME, requestDraw, type FrameWork } from './frame-scheduler';
+import { FOLD_PER_FRAME, requestDraw, requestOutputDraw, type FrameWork } from './frame-scheduler';
 import { TraceToolbar, type TraceViewKind } from './trace-toolbar';
 import { downloadHar } from './har-download';
 import { hasLaneHeaders } from './lane-headers';
@@ -260,7 +260,7 @@ export class TraceView implements FrameWork {
     if (!this.viewChosen && this.view === 'diagram' && events.some(hasLaneHeaders)) {
       this.show('waterfall');
     }
-    this.schedule();
+    requestOutputDraw(this);
   }
 
   /** The run ended: draw the rest and show the start of the story. */

@@ -74,9 +74,18 @@ type Interceptors = { fetch: FetchInterceptor; socket: WebSocketInterceptor };
 /** Made before a run arrives (a spare worker waits for one), so the run does not pay for it. */
 let prepared: Interceptors | undefined;
 
-/** Makes the next network's interceptors now; they are not applied until its `start()`. */
+/**
+ * Makes the next network's interceptors and applies them now, while a spare worker waits: nothing
+ * calls `fetch` or opens a WebSocket before the run's code does, and its `start()` only adds the
+ * listeners (applying patched the globals and logged, about 6 ms of a run's start in a profile).
+ */
 export function prepareInterceptors(): Interceptors {
-  return (prepared ??= { fetch: new FetchInterceptor(), socket: new WebSocketInterceptor() });
+  if (!prepared) {
+    prepared = { fetch: new FetchInterceptor(), socket: new WebSocketInterceptor() };
+    prepared.fetch.apply();
+    prepared.socket.apply();
+  }
+  return prepared;
 }
 
 export class VirtualNetwork {

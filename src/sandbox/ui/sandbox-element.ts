@@ -24,6 +24,9 @@ const visibility =
         document.documentElement.toggleAttribute('data-sandbox-in-view', onScreen.size > 0);
       });
 
+/** Windows this narrow show one pane at a time (sandbox-layout.css); wider ones show every pane. */
+const ONE_PANE = '(max-width: 71.99rem)';
+
 class SandboxElement extends HTMLElement {
   private controller: Promise<SandboxController> | undefined;
   private parsed: SandboxData | undefined;
@@ -207,9 +210,11 @@ class SandboxElement extends HTMLElement {
   /**
    * The pane just picked starts where the old one did, often above the sticky run bar or the view
    * (the reader had scrolled down a long file): bring its top back just under the bar, or Trace
-   * seems to show only the end of the diagram, or nothing.
+   * seems to show only the end of the diagram, or nothing. A wide window shows every pane: nothing
+   * moved, and reading the layout here would lay out the page in the middle of a Run's click.
    */
   private revealPane(): void {
+    if (!matchMedia(ONE_PANE).matches) return;
     const bar = this.querySelector('.sb-runbar');
     // The console pane starts with the fault buttons where the sandbox has some (sandbox.css).
     const selector = {

@@ -1,4 +1,5 @@
 // @ts-check
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import starlightLinksValidator from 'starlight-links-validator';
@@ -49,7 +50,20 @@ export default defineConfig({
   base,
   // Trailing slashes everywhere keep relative links in chapters stable under any base.
   trailingSlash: 'always',
-  vite: { plugins: [noModulePreloadLinks] },
+  vite: {
+    plugins: [noModulePreloadLinks],
+    resolve: {
+      // Starlight's search imports Pagefind's UI at idle on every page; this builds it on intent.
+      alias: [
+        {
+          find: /^@pagefind\/default-ui$/,
+          replacement: fileURLToPath(
+            new URL('./src/components/pagefind-ui-on-intent.ts', import.meta.url),
+          ),
+        },
+      ],
+    },
+  },
   integrations: [
     sandboxRunner(),
     starlight({

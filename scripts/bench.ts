@@ -8,15 +8,18 @@
  *   npm run bench -- --json bench.json     also write the numbers as JSON (and compare with that file's last run)
  *   npm run bench -- --runs 3              samples per latency row (trace rows take at most 3)
  *   npm run bench -- --skip lighthouse     leave out a section (latency, bytes, loop, load, scale, clients, throughput, sucrase, lighthouse)
+ *   npm run bench -- --pages 'patterns/*'  Lighthouse only on pages whose path (e.g. `comparison/`) matches a glob (repeatable)
+ *   npm run bench -- --lh-runs 5           Lighthouse runs per page: adds a row per page (performance median, spread, metric medians)
+ *   npm run bench -- --lh-save dir         write every Lighthouse report there as JSON, to read its audits
  */
 import { execSync } from 'node:child_process';
 import { existsSync, globSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, matchesGlob, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../test/e2e/chromium.ts';
 import { startStaticServer } from '../test/e2e/static-server.ts';
 import { measureBytes } from './bench/bytes.ts';
-import { lighthouseScores, CATEGORIES } from './bench/lighthouse.ts';
+import { lighthouseRuns, CATEGORIES, METRICS, type Metric } from './bench/lighthouse.ts';
 import { measureLoad } from './bench/load.ts';
 import { measureLatency, measureLoop } from './bench/latency.ts';
 import { measureSucrase } from './bench/sucrase.ts';
@@ -29,6 +32,9 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     skip: { type: 'string', multiple: true, default: [] },
     runs: { type: 'string', default: '5' },
+    pages: { type: 'string', multiple: true, default: [] },
+    'lh-runs': { type: 'string', default: '1' },
+    'lh-save': { type: 'string' },
   },
 });
 const skip = new Set(args.skip.flatMap((value) => value.split(',')));
@@ -68,25 +74,67 @@ try {
   await section('load', () => measureLoad(browser, chapter, root, skip, Math.min(runs, 3)));
   await section('sucrase', async () => measureSucrase(root));
   await section('lighthouse', async () => {
+    const globs = args.pages.flatMap((value) => value.split(','));
     const pages = globSync('**/index.html', { cwd: dist })
-      .map((file) => `${server.url}${file.replace(/index\.html$/, '')}`)
+      .map((file) => file.replace(/index\.html$/, ''))
+      .filter(
+        (path) =>
+          globs.length === 0 ||
+          globs.some(
+            (glob) => matchesGlob(path, glob) || matchesGlob(path.replace(/\/$/, ''), glob),
+          ),
+      )
+      .map((path) => `${server.url}${path}`)
       .sort();
-    const scores = await lighthouseScores(pages, (url, score) =>
-      progress(
-        `lighthouse ${url.slice(server.url.length) || '/'}: ${CATEGORIES.map((c) => score[c]).join(' / ')}`,
+    const name = (url: string) => url.slice(server.url.length) || '/';
+    const lhRuns = Math.max(1, Number(args['lh-runs']) || 1);
+    const runs = await lighthouseRuns(
+      pages,
+      (url, run) =>
+        progress(`lighthouse ${name(url)}: ${CATEGORIES.map((c) => run.scores[c]).join(' / ')}`),
+      { runs: lhRuns, ...(args['lh-save'] ? { saveTo: resolve(args['lh-save']) } : {}) },
+    );
+    // Each page counts with its median over the runs.
+    const scores = runs.map((page) =>
+      Object.fromEntries(
+        CATEGORIES.map((c) => [c, summarise(page.map((run) => run.scores[c])).median]),
       ),
     );
-    return CATEGORIES.map((category) => {
-      const values = scores.map((score) => score[category]);
+    const across: Row[] = CATEGORIES.map((category) => {
+      const values = scores.map((score) => score[category] ?? NaN);
       const worst = pages[values.indexOf(Math.min(...values))] ?? '';
       return {
         label: `Lighthouse mobile ${category}, ${pages.length} pages`,
         unit: 'score' as const,
         value: summarise(values),
         goal: { target: 100, better: 'higher' as const },
-        note: Math.min(...values) < 100 ? `lowest: ${worst.slice(server.url.length) || '/'}` : '',
+        note: Math.min(...values) < 100 ? `lowest: ${name(worst)}` : '',
       };
     });
+    if (lhRuns === 1) return across;
+    const short: Record<Metric, string> = {
+      'first-contentful-paint': 'FCP',
+      'largest-contentful-paint': 'LCP',
+      'total-blocking-time': 'TBT',
+      'cumulative-layout-shift': 'CLS',
+      'speed-index': 'SI',
+    };
+    const perPage: Row[] = pages.map((url, index) => {
+      const page = runs[index] ?? [];
+      const metric = (m: Metric) => summarise(page.map((run) => run.metrics[m])).median;
+      return {
+        label: `Lighthouse mobile performance ${name(url)}`,
+        unit: 'score' as const,
+        value: summarise(page.map((run) => run.scores.performance)),
+        goal: { target: 100, better: 'higher' as const },
+        note: METRICS.map((m) =>
+          m === 'cumulative-layout-shift'
+            ? `${short[m]} ${metric(m).toFixed(3)}`
+            : `${short[m]} ${Math.round(metric(m))}`,
+        ).join(', '),
+      };
+    });
+    return [...across, ...perPage];
   });
 } finally {
   await browser.close();

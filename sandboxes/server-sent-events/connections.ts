@@ -22,7 +22,7 @@ export function browserConnections(http2: boolean) {
   let open = 0;
   const stats = { connections: new Set<number>(), streams: 0, peakOpen: 0 };
 
-  const lease = (slot: number, asked: number): Lease => {
+  const lease = (slot: number, waitedMs: number): Lease => {
     open += 1;
     stats.streams += 1;
     stats.peakOpen = Math.max(stats.peakOpen, open);
@@ -32,7 +32,7 @@ export function browserConnections(http2: boolean) {
     let released = false;
     return {
       via,
-      waitedMs: Date.now() - asked,
+      waitedMs,
       release() {
         if (released) return;
         released = true;
@@ -48,10 +48,12 @@ export function browserConnections(http2: boolean) {
     stats,
     /** A connection (HTTP/1.1) or a stream on the one connection (HTTP/2), now or when one is free. */
     acquire(): Promise<Lease> {
-      const asked = Date.now();
       const slot = free.shift();
-      if (slot !== undefined) return Promise.resolve(lease(slot, asked));
-      return new Promise((resolve) => waiting.push((given) => resolve(lease(given, asked))));
+      if (slot !== undefined) return Promise.resolve(lease(slot, 0)); // free now: no wait
+      const asked = Date.now();
+      return new Promise((resolve) =>
+        waiting.push((given) => resolve(lease(given, Math.max(1, Date.now() - asked)))),
+      );
     },
   };
 }

@@ -34,10 +34,26 @@ interface Fetched {
   gzip: number;
 }
 
-/** Records every response the page receives from now on, with its gzip size. */
-function record(page: Page): { fetched: Fetched[]; settle(): Promise<void> } {
+/**
+ * Records every response the page receives from now on, with its gzip size. `quiet()` waits until
+ * no request has been in flight for 500 ms (at most 20 s), and names any still loading then: under
+ * CI's load, Playwright's `networkidle` once waited its whole 30 s without saying for what.
+ */
+function record(page: Page): { fetched: Fetched[]; quiet(): Promise<void> } {
   const fetched: Fetched[] = [];
   const pending: Array<Promise<void>> = [];
+  const loading = new Set<string>();
+  let lastChange = Date.now();
+  const done = (url: string) => {
+    loading.delete(url);
+    lastChange = Date.now();
+  };
+  page.on('request', (request) => {
+    loading.add(request.url());
+    lastChange = Date.now();
+  });
+  page.on('requestfinished', (request) => done(request.url()));
+  page.on('requestfailed', (request) => done(request.url()));
   page.on('response', (response) => {
     pending.push(
       response
@@ -46,7 +62,15 @@ function record(page: Page): { fetched: Fetched[]; settle(): Promise<void> } {
         .catch(() => undefined),
     );
   });
-  return { fetched, settle: async () => void (await Promise.all(pending)) };
+  const quiet = async () => {
+    const deadline = Date.now() + 20_000;
+    while ((loading.size > 0 || Date.now() - lastChange < 500) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (loading.size > 0) console.log(`still loading after 20 s: ${[...loading].join(', ')}`);
+    await Promise.all(pending);
+  };
+  return { fetched, quiet };
 }
 
 async function runAndWait(page: Page): Promise<void> {
@@ -61,10 +85,9 @@ async function runAndWait(page: Page): Promise<void> {
 test('the first Run of unedited code loads no transpiler and stays within its byte budget', async () => {
   const page = await browser.newPage();
   await page.goto(pageUrl('patterns/request-response/'), { waitUntil: 'networkidle' });
-  const { fetched, settle } = record(page);
+  const { fetched, quiet } = record(page);
   await runAndWait(page);
-  await page.waitForLoadState('networkidle');
-  await settle();
+  await quiet();
   const names = fetched.map((entry) => entry.url);
   expect(names.some((url) => /\/sandbox-compiled\/request-response\.json$/.test(url))).toBe(true);
   expect(names.filter((url) => /transpiler-/.test(url))).toEqual([]);
@@ -87,7 +110,7 @@ test('the first Run of unedited code loads no transpiler and stays within its by
   await page.keyboard.insertText("\nconsole.log('edited and transpiled in the page');\n");
   await runAndWait(page);
   await runAndWait(page);
-  await settle();
+  await quiet();
   expect(fetched.filter((entry) => /transpiler-/.test(entry.url))).toHaveLength(1);
   await expect
     .poll(() => page.locator('bcp-sandbox [data-console-lines]').first().textContent())

@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium, pageUrl } from './helpers';
+import { pressRun, sandboxIn, statusMatching } from './sandbox-driver';
 
 /**
  * Everything the first Run of an unedited chapter may download (gzip): runner, controller, compiled
@@ -73,13 +74,11 @@ function record(page: Page): { fetched: Fetched[]; quiet(): Promise<void> } {
   return { fetched, quiet };
 }
 
+/** Runs the chapter's own sandbox and waits for this run's "Finished", not the last run's. */
 async function runAndWait(page: Page): Promise<void> {
-  await page.locator('bcp-sandbox [data-action="run"]').first().click();
-  await page
-    .locator('bcp-sandbox [data-status]')
-    .first()
-    .filter({ hasText: /Finished/ })
-    .waitFor({ timeout: 20_000 });
+  const sandbox = sandboxIn(page, 'request-response');
+  await pressRun(sandbox);
+  await statusMatching(sandbox, /Finished/, 20_000);
 }
 
 test('the first Run of unedited code loads no transpiler and stays within its byte budget', async () => {

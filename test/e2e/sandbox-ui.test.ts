@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchChromium, pageUrl, watchPage, type PageProblems } from './helpers';
+import { pressRun, sandboxIn, statusMatching } from './sandbox-driver';
 
 const CHAPTER = 'patterns/request-response/';
 const originalClient = readFileSync(
@@ -39,15 +40,15 @@ beforeEach(async () => {
 const sandbox = () => page.locator('bcp-sandbox[data-sandbox="request-response"]');
 const consoleText = () => sandbox().getByRole('region', { name: 'Console' }).innerText();
 
+const driven = () => sandboxIn(page, 'request-response');
+
+/** Presses Run; `waitForStatus` then matches only this run's statuses, not the last run's. */
 async function run(): Promise<void> {
-  await sandbox().getByRole('button', { name: 'Run', exact: true }).click();
+  await pressRun(driven());
 }
 
 async function waitForStatus(pattern: RegExp): Promise<void> {
-  await sandbox()
-    .locator('[data-status]')
-    .filter({ hasText: pattern })
-    .waitFor({ timeout: 15_000 });
+  await statusMatching(driven(), pattern, 15_000);
 }
 
 /** Opens a file's editor and replaces its whole text, as a reader pasting code would. */

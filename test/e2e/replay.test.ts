@@ -182,6 +182,12 @@ describe('replay of 10,000 events in the trace viewer', () => {
     const folded = async () => Number(await group.getAttribute('data-folded-events'));
     // The view draws the file in frames; the replay bar names the last message once all are in.
     await expect.poll(output, WAIT).toMatch(/^Message 5000 of 5000/);
+    // Checkpoints copy the run again and again: none is made until the reader reaches for the replay.
+    const checkpoints = async () => Number(await group.getAttribute('data-checkpoints'));
+    await page.waitForTimeout(1000);
+    expect(await checkpoints()).toBe(1);
+    await group.hover();
+    await expect.poll(checkpoints, WAIT).toBeGreaterThan(1);
     await page.evaluate(() => {
       const tasks: number[] = [];
       (window as unknown as { longTasks: number[] }).longTasks = tasks;

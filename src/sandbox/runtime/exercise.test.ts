@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/events';
-import { httpExchanges } from './exercise';
+import { httpExchanges, pathOf } from './exercise';
 
 const request = (exchange: string, t: number): TraceEvent => ({
   kind: 'request',
@@ -55,5 +55,28 @@ describe('httpExchanges', () => {
     expect(second[0]).toBe(first[0]);
     trace.push(request('h2', 3));
     expect(httpExchanges(trace).map((exchange) => exchange.id)).toEqual(['h1', 'h2']);
+  });
+
+  it('keeps the URL and headers through a spread, as checks that add fields do', () => {
+    const [exchange] = httpExchanges([request('h1', 1), ...answer('h1', 4)]);
+    if (!exchange) throw new Error('no exchange paired');
+    const copy = { ...exchange, after: 1 };
+    expect(copy.url.searchParams.get('x')).toBe('1');
+    expect(copy.requestHeaders.get('content-type')).toBe('application/json');
+    expect(copy.responseHeaders.get('location')).toBe('/uploads/1');
+  });
+});
+
+describe('pathOf', () => {
+  it('reads the same path as URL does from serialized URLs', () => {
+    for (const url of [
+      'http://server/uploads?x=1',
+      'http://server',
+      'https://api.test:8443/a/b/c/#frag',
+      'ws://broker/topics/%E2%9C%93?after=3',
+      'http://[::1]:80/x;y',
+    ]) {
+      expect(pathOf(url), url).toBe(new URL(url).pathname);
+    }
   });
 });

@@ -77,10 +77,15 @@ export class ReplayTimeline {
   private folded = 0;
   /** `checkpoints[i]`: the run folded up to event i × CHECKPOINT (never folded further). */
   private checkpoints: TraceModel[] = [];
+  /** The run whose checkpoints are being made in idle periods. */
+  private preparing: TraceModel | undefined;
   private current = -1;
   private frame: number | undefined;
   private playing: { from: number; startedAt: number } | undefined;
-  /** Events folded to show moments, checkpoints aside (also in `data-folded-events`, read by tests). */
+  /**
+   * Events folded to show moments, checkpoints aside (also in `data-folded-events`, read by tests, as
+   * the number of checkpoints made is in `data-checkpoints`).
+   */
   foldedEvents = 0;
 
   constructor(private readonly target: ReplayTarget) {
@@ -133,6 +138,12 @@ export class ReplayTimeline {
     this.speed.addEventListener('change', () => {
       if (this.playing) this.start();
     });
+    // Checkpoints copy the run many times over: make them only once a reader reaches for the replay.
+    const reaching = () => {
+      if (this.full && this.preparing !== this.full) this.prepareCheckpoints(this.full);
+    };
+    this.element.addEventListener('pointerenter', reaching);
+    this.element.addEventListener('focusin', reaching);
   }
 
   /** The run ended: offer to replay `model` (the whole run). */
@@ -147,16 +158,20 @@ export class ReplayTimeline {
     this.moment = undefined;
     this.folded = 0;
     this.checkpoints = [new TraceModel(model.hosts)];
+    this.element.dataset.checkpoints = '1';
     this.current = model.messages.length - 1;
     this.slider.max = String(Math.max(0, model.messages.length - 1));
     this.slider.value = this.slider.max;
     this.element.hidden = model.messages.length === 0;
     this.describe();
-    this.prepareCheckpoints(model);
   }
 
-  /** Makes the checkpoints while the page is idle, so the first jump back does not fold the whole run. */
+  /**
+   * Makes the checkpoints while the page is idle, so the first jump back does not fold the whole run.
+   * Started when the pointer or the focus enters the timeline: most runs are never replayed.
+   */
   private prepareCheckpoints(model: TraceModel): void {
+    this.preparing = model;
     // One checkpoint copies the run so far: make one per idle period, and only in one with room for it.
     const next = (deadline: IdleDeadline): void => {
       if (this.full !== model) return;
@@ -176,6 +191,7 @@ export class ReplayTimeline {
       const next = cloneModel(this.checkpoints[last] ?? new TraceModel(full.hosts));
       next.add(full.events.slice(last * CHECKPOINT, (last + 1) * CHECKPOINT));
       this.checkpoints.push(next);
+      this.element.dataset.checkpoints = String(this.checkpoints.length);
     }
     return this.checkpoints[slot] ?? new TraceModel(full.hosts);
   }

@@ -194,7 +194,9 @@ export class DiagramPane {
     }
     const visible = Math.ceil(height / LAYOUT.row);
     const top = Math.max(0, Math.floor((this.scrollTop - LAYOUT.head) / LAYOUT.row));
-    const start = Math.max(0, top - OVERSCAN);
+    // Following the end, nothing above the view is about to scroll in: draw only what shows.
+    const above = this.follow && !this.windowed ? 0 : OVERSCAN;
+    const start = Math.max(0, top - above);
     const end = Math.min(total, top + visible + OVERSCAN);
     const headKey = `${model.hosts.join('\n')}:${lane}`;
     if (this.hostsHead.dataset.key !== headKey) {

@@ -153,7 +153,8 @@ export class MessageList {
     if (this.follow) this.scrollTo(total * LIST_ROW - height);
     const visible = Math.ceil(height / LIST_ROW);
     const top = Math.floor(this.scrollTop / LIST_ROW);
-    const start = Math.max(0, top - OVERSCAN);
+    // Following the end, nothing above the view is about to scroll in: draw only what shows.
+    const start = Math.max(0, top - (this.follow ? 0 : OVERSCAN));
     const end = Math.min(total, top + visible + OVERSCAN);
     const key = `${start}:${end}:${total}:${selected}:${active}`;
     if (key === this.rendered) return;

@@ -6,6 +6,8 @@ const browserProject = {
   globalSetup: ['test/e2e/global-setup.ts'],
   testTimeout: 120_000,
   hookTimeout: 120_000,
+  // expect.poll's default of 1 s is shorter than one Playwright round trip on a loaded 2-core machine.
+  expect: { poll: { timeout: 15_000 } },
 } satisfies TestProjectInlineConfiguration['test'];
 
 /**

@@ -14,8 +14,19 @@ function nameOf(box: HTMLElement): string {
   return title || 'Figure';
 }
 
+/**
+ * Whether the box's content is wider than the box. A figure far off screen is not laid out
+ * (content-visibility, custom.css), so its drawing's minimum width answers until it is.
+ */
+function overflows(box: HTMLElement): boolean {
+  if (box.scrollWidth > box.clientWidth + 1) return true;
+  const drawing = box.querySelector('svg');
+  const minimum = drawing ? parseFloat(getComputedStyle(drawing).minWidth) : NaN;
+  return minimum > box.clientWidth + 1;
+}
+
 function update(box: HTMLElement): void {
-  const scrolls = box.scrollWidth > box.clientWidth + 1;
+  const scrolls = overflows(box);
   box.toggleAttribute('data-scrolls', scrolls);
   // A table region keeps its caption as its name; a figure is named for its drawing.
   if (box.getAttribute('role') === 'region') {

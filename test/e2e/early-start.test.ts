@@ -79,6 +79,37 @@ test('after the pointer rests on the sandbox, the runner frame exists and a work
   await page.close();
 });
 
+/** The page's iframes as the page sees them: sandbox flags, `srcdoc`, and whether a document is in. */
+const iframes = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('iframe')].map((frame) => ({
+      sandbox: frame.getAttribute('sandbox'),
+      srcdoc: frame.getAttribute('srcdoc'),
+      title: frame.title,
+    })),
+  );
+
+test('while the page is idle, an empty frame with every sandbox flag set waits for the runner, which then loads into it (decisions/0081)', async () => {
+  const page = await openChapter();
+  // Made at idle, with no pointer or focus near the sandbox: empty, and no script may run in it.
+  await expect
+    .poll(() => iframes(page))
+    .toEqual([{ sandbox: '', srcdoc: '', title: 'Sandbox runner' }]);
+  const spare = page.frames().filter((frame) => frame !== page.mainFrame());
+  expect(spare.map((frame) => frame.url())).toEqual(['about:srcdoc']);
+  expect(runnerFrames(page)).toHaveLength(0);
+  const element = await page.$('iframe');
+
+  await clickRun(page);
+  await finished(page);
+  // The runner is in that same element, now allowed scripts (never same-origin), and no other frame was made.
+  expect((await iframes(page)).map(({ sandbox }) => sandbox)).toEqual(['allow-scripts']);
+  expect(await element?.evaluate((frame) => frame.isConnected)).toBe(true);
+  expect(runnerFrames(page)).toHaveLength(1);
+  expect(await element?.contentFrame()).toBe(runnerFrames(page)[0]);
+  await page.close();
+});
+
 /**
  * Clicks Run on a cold page while every response to `held` is held back, and expects `wanted` to be
  * requested all the same: what `wanted` needs does not wait for `held`. Then lets the run finish.

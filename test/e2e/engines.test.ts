@@ -67,6 +67,23 @@ const RUN_ONE_SANDBOX = `async (id) => {
 }`;
 
 /**
+ * On a chapter page: waits for the empty sandboxed frame the page makes at idle (decisions/0081),
+ * presses Run, and says what became of that frame.
+ */
+const RUN_IN_IDLE_FRAME = `async () => {
+  await customElements.whenDefined('bcp-sandbox');
+  const deadline = Date.now() + 15000;
+  while (!document.querySelector('iframe[srcdoc]') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const spare = document.querySelector('iframe[srcdoc]');
+  const before = spare ? spare.getAttribute('sandbox') : 'no frame made at idle';
+  const status = await (${PRESS_RUN})(document.querySelector('bcp-sandbox'));
+  const frames = [...document.querySelectorAll('iframe')];
+  return { before, status, after: frames.map((frame) => frame.getAttribute('sandbox')), same: frames[0] === spare };
+}`;
+
+/**
  * In the runtime page: a run waits on its host while the runner frame is navigated away (silenced as
  * a crash would); the page must end the run, and a fresh runner must run the next one.
  */
@@ -181,6 +198,13 @@ describe.each([
       second: 'finished ok=true',
       fresh: true,
     });
+  });
+
+  test('the runner loads into the empty, script-less frame made while the page was idle', async () => {
+    await engine.goto(pageUrl('patterns/request-response/'));
+    const outcome = await engine.evaluate<{ status: string }>(RUN_IN_IDLE_FRAME);
+    expect(outcome).toMatchObject({ before: '', after: ['allow-scripts'], same: true });
+    expect(outcome.status).toMatch(/^Finished in \d+ ms$/);
   });
 
   test.each(sandboxPages)('%s: every sandbox runs to the end', async (path) => {

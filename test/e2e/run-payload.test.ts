@@ -89,6 +89,8 @@ async function runAndWait(page: Page): Promise<void> {
 test('the first Run of unedited code loads no transpiler and stays within its byte budget', async () => {
   const page = await browser.newPage();
   await page.goto(pageUrl('patterns/request-response/'), { waitUntil: 'networkidle' });
+  // As for a reader who read a little first: the runner loads into the frame made after load (0081).
+  await page.locator('iframe[srcdoc]').waitFor({ state: 'attached', timeout: 15_000 });
   const { fetched, quiet } = record(page);
   await runAndWait(page);
   await quiet();

@@ -5,6 +5,7 @@
  *    fresh random secret in the fragment, and waits for the frame's `bcp-ready` window message: it
  *    must come from that frame's window and carry the secret, and it brings the private port
  *    (`runner-frame.ts`, which the sandbox element may call first, at the first sign of intent).
+ *    The frame is the empty, script-less one the page made at idle when there is one (0081).
  *    Nothing is ever posted to the frame's window, so a document that replaced the runner gets nothing.
  * 2. Every message on the port is validated by kind (`parseRunnerMessage`; a batch keeps its valid
  *    items), matched to a live run, and held to per-run caps here: console lines, trace events, host

@@ -3,7 +3,7 @@
  * work and waits for intent (Run, Ctrl/Cmd+Enter, touching the code, or saved edits to restore);
  * then it loads the controller, which brings the editor and runtime.
  */
-import { openRunnerFrame } from '../runtime/runner-frame';
+import { openRunnerFrame, prewarmRunnerFrame } from '../runtime/runner-frame';
 import { compiledFiles } from './compiled-code';
 import { showSolved, solvedExercises } from './exercise-progress';
 import { sharedSandbox } from './share-fragment';
@@ -23,6 +23,37 @@ const visibility =
         }
         document.documentElement.toggleAttribute('data-sandbox-in-view', onScreen.size > 0);
       });
+
+let prewarmScheduled = false;
+
+/** How long after load the page leaves to itself (its own layout, fonts, a reader's first scroll). */
+const PREWARM_AFTER_LOAD_MS = 3000;
+
+/** An idle period this long means nothing else is queued. */
+const QUIET_IDLE_MS = 45;
+
+/**
+ * A few seconds after load, at a moment the browser is fully idle, makes the runner's empty
+ * sandboxed frame (no request, no script) so a first Run does not wait for its process
+ * (decisions/0081). Making a frame takes the page's main thread about 25 ms on a 2-core machine,
+ * so it waits until the page has settled.
+ */
+function prewarmWhenIdle(): void {
+  if (prewarmScheduled) return;
+  prewarmScheduled = true;
+  const whenQuiet = (deadline: IdleDeadline) => {
+    if (deadline.timeRemaining() >= QUIET_IDLE_MS) prewarmRunnerFrame();
+    else requestIdleCallback(whenQuiet);
+  };
+  // An engine without requestIdleCallback makes the frame when the wait is over.
+  const afterWait = () =>
+    typeof requestIdleCallback === 'function'
+      ? requestIdleCallback(whenQuiet)
+      : prewarmRunnerFrame();
+  const start = () => setTimeout(afterWait, PREWARM_AFTER_LOAD_MS);
+  if (document.readyState === 'complete') start();
+  else window.addEventListener('load', start, { once: true });
+}
 
 /** Windows this narrow show one pane at a time (sandbox-layout.css); wider ones show every pane. */
 const ONE_PANE = '(max-width: 71.99rem)';
@@ -80,6 +111,7 @@ class SandboxElement extends HTMLElement {
     this.addEventListener('pointerenter', prepare, { once: true });
     this.addEventListener('focusin', prepare, { once: true });
     if (this.hasSavedEdits() || this.isShared()) void this.load();
+    prewarmWhenIdle();
     // A share link pasted into the address bar of an open chapter changes only the fragment.
     window.addEventListener('hashchange', () => {
       if (this.isShared())

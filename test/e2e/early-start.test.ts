@@ -95,8 +95,9 @@ test('while the page is idle, an empty frame with every sandbox flag set waits f
   await expect
     .poll(() => iframes(page))
     .toEqual([{ sandbox: '', srcdoc: '', title: 'Sandbox runner' }]);
-  const spare = page.frames().filter((frame) => frame !== page.mainFrame());
-  expect(spare.map((frame) => frame.url())).toEqual(['about:srcdoc']);
+  const children = () => page.frames().filter((frame) => frame !== page.mainFrame());
+  // Its empty document commits a moment after the element is added.
+  await expect.poll(() => children().map((frame) => frame.url())).toEqual(['about:srcdoc']);
   expect(runnerFrames(page)).toHaveLength(0);
   const element = await page.$('iframe');
 

@@ -79,7 +79,7 @@ test('after the pointer rests on the sandbox, the runner frame exists and a work
   await page.close();
 });
 
-/** The page's iframes as the page sees them: sandbox flags, `srcdoc`, and whether a document is in. */
+/** The page's iframes as the page sees them: their sandbox flags, `srcdoc` and title. */
 const iframes = (page: Page) =>
   page.evaluate(() =>
     [...document.querySelectorAll('iframe')].map((frame) => ({
